@@ -1,0 +1,161 @@
+//! Registrable domains and schemeful sites (HTML "obtain a site", "same site").
+
+use std::fmt;
+
+use crate::host::Host;
+use crate::origin::{Origin, Scheme};
+use crate::public_suffix::{PslSection, PublicSuffixList};
+
+/// A registrable domain (eTLD+1): a domain with exactly one label before its
+/// public suffix. Only [`Site::of`] and [`RegistrableDomain::of`] make one.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RegistrableDomain(Box<str>);
+
+impl RegistrableDomain {
+    /// The registrable domain of a host, or `None` for an IP address or a host
+    /// that is itself a public suffix (`github.io`, `localhost`).
+    pub fn of(host: &Host, psl: &dyn PublicSuffixList) -> Option<RegistrableDomain> {
+        let domain = host.domain()?;
+        psl.registrable_domain(domain)
+            .map(|d| RegistrableDomain(d.into()))
+    }
+
+    /// The domain as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RegistrableDomain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A schemeful site: the scheme plus the registrable domain, or plus the whole
+/// host when it has none (IP addresses, public suffixes, `localhost`).
+///
+/// HTML: "same site" for tuple origins compares exactly this pair.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Site {
+    scheme: Scheme,
+    host: Host,
+}
+
+impl Site {
+    /// HTML "obtain a site" for a tuple origin.
+    pub fn of(origin: &Origin, psl: &dyn PublicSuffixList) -> Site {
+        let host = match RegistrableDomain::of(&origin.host, psl) {
+            Some(domain) => Host::Domain(domain.0),
+            None => origin.host.clone(),
+        };
+        Site {
+            scheme: origin.scheme.site_scheme(),
+            host,
+        }
+    }
+
+    /// The scheme part.
+    pub fn scheme(&self) -> &Scheme {
+        &self.scheme
+    }
+
+    /// The registrable domain or host part.
+    pub fn host(&self) -> &Host {
+        &self.host
+    }
+
+    /// Schemeful same-site (HTML, RFC 6265bis §5.2): scheme and registrable domain equal.
+    pub fn same_site(&self, other: &Site) -> bool {
+        self == other
+    }
+
+    /// Scheme-less same-site, as browsers without schemeful same-site compare
+    /// (Firefox release, Safari): only the registrable domain.
+    pub fn same_site_ignoring_scheme(&self, other: &Site) -> bool {
+        self.host == other.host
+    }
+}
+
+impl fmt::Display for Site {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}://{}", self.scheme, self.host)
+    }
+}
+
+/// What the Public Suffix List says about a host, for `cookie-doctor site`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteExplanation {
+    /// The canonical host.
+    pub host: Host,
+    /// The public suffix, `None` for IP addresses.
+    pub public_suffix: Option<String>,
+    /// The section of the rule that decided the suffix.
+    pub section: Option<PslSection>,
+    /// The registrable domain, `None` when the host is an IP or a public suffix.
+    pub registrable_domain: Option<RegistrableDomain>,
+}
+
+/// Explains a host's place in the Public Suffix List.
+pub fn explain_host(host: &Host, psl: &dyn PublicSuffixList) -> SiteExplanation {
+    let (public_suffix, section) = match host
+        .domain()
+        .and_then(|d| psl.public_suffix(d).map(|s| (d, s)))
+    {
+        Some((domain, suffix)) => (
+            domain
+                .get(domain.len().saturating_sub(suffix.len)..)
+                .map(str::to_string),
+            Some(suffix.section),
+        ),
+        None => (None, None),
+    };
+    SiteExplanation {
+        host: host.clone(),
+        public_suffix,
+        section,
+        registrable_domain: RegistrableDomain::of(host, psl),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::BuiltinPsl;
+
+    fn site(url: &str) -> Site {
+        Site::of(&Origin::parse(url).unwrap(), &BuiltinPsl)
+    }
+
+    #[test]
+    fn sites_use_registrable_domain_and_scheme() {
+        assert_eq!(
+            site("https://a.b.example.co.uk:8443/").to_string(),
+            "https://example.co.uk"
+        );
+        assert!(site("https://app.example.com").same_site(&site("https://api.example.com")));
+        assert!(!site("http://example.com").same_site(&site("https://example.com")));
+        assert!(site("http://example.com").same_site_ignoring_scheme(&site("https://example.com")));
+        // PRIVATE section: github.io users are different sites.
+        assert!(!site("https://a.github.io").same_site(&site("https://b.github.io")));
+        assert_eq!(site("https://github.io").to_string(), "https://github.io");
+        assert_eq!(
+            site("http://127.0.0.1:8000").to_string(),
+            "http://127.0.0.1"
+        );
+        assert_eq!(
+            site("wss://x.example.com").to_string(),
+            "https://example.com"
+        );
+    }
+
+    #[test]
+    fn explains_hosts() {
+        let e = explain_host(&Host::parse("x.vercel.app").unwrap(), &BuiltinPsl);
+        assert_eq!(e.public_suffix.as_deref(), Some("vercel.app"));
+        assert_eq!(e.section, Some(PslSection::Private));
+        assert_eq!(e.registrable_domain.unwrap().as_str(), "x.vercel.app");
+        let e = explain_host(&Host::parse("10.0.0.1").unwrap(), &BuiltinPsl);
+        assert_eq!(e.public_suffix, None);
+    }
+}
