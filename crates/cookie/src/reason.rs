@@ -110,7 +110,7 @@ pub enum Reason {
 }
 
 /// What a reason code means and how to fix it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct ReasonInfo {
     /// The stable code.
     pub code: &'static str,

@@ -1,0 +1,198 @@
+//! The `cookie-doctor` binary: argument parsing and wiring only. The logic lives
+//! in the library crates (`site`, `cookie`, `inputs`, `diagnose`, `report`).
+#![forbid(unsafe_code)]
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use cookie_doctor_cookie::{CookieUrl, Time, lookup_reason};
+use cookie_doctor_diagnose::{check, site};
+use cookie_doctor_inputs::{MAX_INPUT_BYTES, read_set_cookie_lines, set_cookie_line};
+use cookie_doctor_report::{Style, text, to_json};
+use cookie_doctor_site::{BuiltinPsl, FilePsl, Origin, PublicSuffixList};
+
+/// Why browsers store, drop, send or withhold your cookies, and how to fix it.
+#[derive(Parser, Debug)]
+#[command(name = "cookie-doctor", version, about, long_about = None)]
+struct Cli {
+    /// Output format.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Use this Public Suffix List file (public_suffix_list.dat format) instead of
+    /// the built-in list.
+    #[arg(long, global = true, value_name = "FILE")]
+    psl_file: Option<PathBuf>,
+    /// Evaluate at this time (seconds since the Unix epoch) instead of now, for
+    /// reproducible output.
+    #[arg(long, global = true, value_name = "UNIX_SECONDS")]
+    now: Option<i64>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check Set-Cookie lines: stored or not, sent back or not, and why.
+    ///
+    /// Lines are arguments, or standard input one per line; several lines are
+    /// applied in order to one jar, as one response's headers are.
+    Check {
+        /// Set-Cookie lines (`Set-Cookie: a=b; Secure` or `a=b; Secure`).
+        lines: Vec<String>,
+        /// The URL of the response that sets the cookies.
+        #[arg(long)]
+        url: String,
+    },
+    /// Explain a URL's site: public suffix (and the list section that decided
+    /// it), registrable domain; with two URLs, whether they are same-site and
+    /// same-origin.
+    Site {
+        /// One or two URLs.
+        #[arg(num_args = 1..=2, required = true)]
+        urls: Vec<String>,
+    },
+    /// Explain a reason code: what it means and how to fix it.
+    Explain {
+        /// A code such as `samesite-none-insecure`; `all` lists every code.
+        code: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// A usage or input error: printed, exit code 2.
+struct UsageError(String);
+
+impl<E: std::fmt::Display> From<E> for UsageError {
+    fn from(e: E) -> Self {
+        UsageError(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(output) => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is not an error worth a message.
+            let _ = stdout.write_all(output.as_bytes());
+            let _ = stdout.flush();
+            ExitCode::SUCCESS
+        }
+        Err(UsageError(message)) => {
+            eprintln!("cookie-doctor: error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<String, UsageError> {
+    let style = Style::new(match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    });
+    let psl: Box<dyn PublicSuffixList> = match &cli.psl_file {
+        Some(path) => Box::new(FilePsl::from_file(path)?),
+        None => Box::new(BuiltinPsl),
+    };
+    match &cli.command {
+        Command::Check { lines, url } => {
+            let url = CookieUrl::parse(url).map_err(|e| UsageError(format!("--url: {e}")))?;
+            let lines = gather_lines(lines)?;
+            let now = cli.now.map_or_else(now, Time::from_unix);
+            let report = check::check(&lines, &url, psl.as_ref(), now);
+            Ok(match cli.format {
+                Format::Json => to_json(&report),
+                Format::Text => text::render_check(&report, style),
+            })
+        }
+        Command::Site { urls } => {
+            let origins = urls
+                .iter()
+                .map(|u| Origin::parse(u).map_err(|e| UsageError(format!("URL `{u}`: {e}"))))
+                .collect::<Result<Vec<_>, _>>()?;
+            let report = site::site_report(&origins, psl.as_ref());
+            Ok(match cli.format {
+                Format::Json => to_json(&report),
+                Format::Text => text::render_site(&report, style),
+            })
+        }
+        Command::Explain { code } => {
+            let entries = if code == "all" {
+                cookie_doctor_cookie::REASONS.iter().collect()
+            } else {
+                lookup_reason(code)
+            };
+            if entries.is_empty() {
+                let mut known: Vec<&str> = cookie_doctor_cookie::REASONS
+                    .iter()
+                    .map(|r| r.code)
+                    .collect();
+                known.sort_unstable();
+                known.dedup();
+                return Err(UsageError(format!(
+                    "unknown code `{code}`; known codes: {}",
+                    known.join(", ")
+                )));
+            }
+            Ok(match cli.format {
+                Format::Json => to_json(&entries),
+                Format::Text => text::render_explain(&entries, style),
+            })
+        }
+    }
+}
+
+/// The Set-Cookie lines from the arguments, or else from standard input.
+fn gather_lines(args: &[String]) -> Result<Vec<String>, UsageError> {
+    let lines = if args.is_empty() {
+        if std::io::stdin().is_terminal() {
+            return Err(UsageError(
+                "no Set-Cookie lines: give them as arguments or on standard input, one per line"
+                    .into(),
+            ));
+        }
+        let mut bytes = Vec::new();
+        let limit = MAX_INPUT_BYTES as u64 + 1;
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(|e| UsageError(format!("stdin: {e}")))?;
+        read_set_cookie_lines(&bytes, "stdin")?
+    } else {
+        args.iter()
+            .enumerate()
+            .map(|(i, a)| set_cookie_line(a, format!("argument {}", i + 1)))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    if lines.is_empty() {
+        return Err(UsageError("no Set-Cookie lines on standard input".into()));
+    }
+    Ok(lines.into_iter().map(|l| l.value).collect())
+}
+
+/// The current time: the only clock read in the program, handed to the engine.
+fn now() -> Time {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    Time::from_unix(secs)
+}

@@ -1,0 +1,219 @@
+//! End-to-end tests of the `cookie-doctor` binary: real processes, real exit codes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers: a failure here is a test failure
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cookie-doctor"))
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("the binary runs")
+}
+
+fn run_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn repo(path: &str) -> String {
+    format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn check_reports_samesite_none_without_secure() {
+    let out = run(&[
+        "check",
+        "Set-Cookie: sid=abc; SameSite=None",
+        "--url",
+        "https://app.example.com/login",
+        "--format",
+        "json",
+    ]);
+    let v = json(&out);
+    let cookie = &v["cookies"][0];
+    assert_eq!(cookie["line"], "sid=abc; SameSite=None");
+    assert_eq!(cookie["name"], "sid");
+    assert_eq!(cookie["stored_as"], serde_json::Value::Null);
+    assert_eq!(cookie["verdicts"][0]["browser"], "rfc6265bis");
+    assert_eq!(cookie["verdicts"][0]["context"], "same-site");
+    assert_eq!(cookie["verdicts"][0]["stored"], false);
+    assert_eq!(
+        cookie["verdicts"][0]["reasons"],
+        serde_json::json!(["samesite-none-insecure"])
+    );
+}
+
+#[test]
+fn check_applies_lines_in_order_to_one_jar() {
+    let out = run(&[
+        "check",
+        "--format=json",
+        "--url=https://app.example.com/",
+        "sid=1; Secure; Path=/; Domain=example.com",
+        "sid=; Max-Age=0; Path=/; Domain=example.com",
+    ]);
+    let v = json(&out);
+    assert_eq!(v["cookies"][0]["stored_as"]["host_only"], false);
+    assert_eq!(v["cookies"][0]["stored_as"]["domain"], "example.com");
+    assert_eq!(v["cookies"][1]["outcome"], "deleted");
+    assert_eq!(v["cookies"][1]["removed_existing"], true);
+}
+
+#[test]
+fn check_reads_stdin_and_matches_the_golden_text() {
+    let input = std::fs::read(repo("examples/set-cookie/embedded-dashboard.txt")).unwrap();
+    let out = run_stdin(
+        &[
+            "check",
+            "--url",
+            "https://app.example.com/dashboard",
+            "--color",
+            "never",
+            "--now",
+            "1795392000",
+        ],
+        &input,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let golden_path = repo("tests/golden/check-embedded-dashboard.txt");
+    if std::env::var_os("UPDATE_GOLDENS").is_some() {
+        std::fs::write(&golden_path, &text).unwrap();
+    }
+    let golden = std::fs::read_to_string(&golden_path).unwrap_or_default();
+    assert!(
+        text == golden,
+        "output differs from {golden_path} (UPDATE_GOLDENS=1 to accept):\n{text}"
+    );
+}
+
+#[test]
+fn site_explains_private_suffixes() {
+    let v = json(&run(&[
+        "site",
+        "https://alice.github.io/",
+        "https://bob.github.io/",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["urls"][0]["public_suffix"], "github.io");
+    assert_eq!(v["urls"][0]["rule_section"], "private");
+    assert_eq!(v["comparison"]["same_site"], false);
+    let v = json(&run(&[
+        "site",
+        "https://a.example.co.uk/",
+        "https://b.example.co.uk:8443/",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["urls"][0]["registrable_domain"], "example.co.uk");
+    assert_eq!(v["urls"][0]["rule_section"], "icann");
+    assert_eq!(
+        v["comparison"],
+        serde_json::json!({"same_site": true, "same_site_ignoring_scheme": true, "same_origin": false})
+    );
+}
+
+#[test]
+fn psl_file_replaces_the_builtin_list() {
+    let dir = std::env::temp_dir().join(format!("cookie-doctor-psl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("list.dat");
+    std::fs::write(
+        &file,
+        "// ===BEGIN PRIVATE DOMAINS===\nexample.com\n// ===END PRIVATE DOMAINS===\n",
+    )
+    .unwrap();
+    let v = json(&run(&[
+        "--psl-file",
+        file.to_str().unwrap(),
+        "site",
+        "https://a.example.com/",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v["urls"][0]["registrable_domain"], "a.example.com");
+    assert_eq!(v["urls"][0]["rule_section"], "private");
+    let out = run(&[
+        "--psl-file",
+        "/nonexistent/list.dat",
+        "site",
+        "https://a.example.com/",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bad_input_is_exit_2_with_a_message_naming_it() {
+    let cases: &[(&[&str], &[u8], &str)] = &[
+        (&["check", "a=b", "--url", "not a url"], b"", "--url"),
+        (&["check", "", "--url", "https://e.com/"], b"", "argument 1"),
+        (
+            &["check", "--url", "https://e.com/"],
+            b"a=b\nc=\xff\n",
+            "stdin line 2",
+        ),
+        (
+            &["check", "--url", "https://e.com/"],
+            b"a=b\n\nc=d\n",
+            "stdin line 2",
+        ),
+        (
+            &[
+                "check",
+                "Content-Type: text/html",
+                "--url",
+                "https://e.com/",
+            ],
+            b"",
+            "Content-Type",
+        ),
+        (&["site", "https://"], b"", "https://"),
+        (&["explain", "no-such-code"], b"", "no-such-code"),
+        (&["frobnicate"], b"", "frobnicate"),
+    ];
+    for (args, stdin, needle) in cases {
+        let out = run_stdin(args, stdin);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(needle),
+            "{args:?}: stderr does not name `{needle}`: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?} panicked: {stderr}");
+    }
+}
+
+#[test]
+fn explain_prints_meaning_and_fix() {
+    let out = run(&["explain", "samesite-none-insecure"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Secure") && text.contains("fix:"));
+    let v = json(&run(&["explain", "all", "--format", "json"]));
+    assert!(v.as_array().unwrap().len() >= 20);
+}
