@@ -596,8 +596,15 @@ impl CookieJar {
             if !host_only {
                 reasons.push(Reason::InvalidPrefix(prefix, PrefixRequirement::HostOnly));
             }
-            let path_attribute_ok =
-                parsed.path.is_some() || !policy.host_prefix_requires_path_attribute;
+            // draft-ietf-httpbis-layered-cookies, "Host-prefix compatible": "cookie's
+            // has-path attribute is true", which only a Path attribute whose value is
+            // non-empty and starts with "/" sets ("Parse a Cookie", Path). A `Path=`
+            // or bare `Path` that fell back to the default-path does not count, even
+            // when the default-path is "/" (Chromium `HasValidHostPrefixAttributes`
+            // checks the Path value itself). With 6265bis's last-attribute-wins the
+            // deciding Path attribute must be that explicit one.
+            let path_attribute_ok = matches!(parsed.path, Some(PathAttribute::Explicit(_)))
+                || !policy.host_prefix_requires_path_attribute;
             if !path_attribute_ok || path != b"/" {
                 reasons.push(Reason::InvalidPrefix(prefix, PrefixRequirement::PathSlash));
             }

@@ -335,6 +335,11 @@ fn apply_attribute<'a>(cookie: &mut SetCookie<'a>, name: &'a [u8], value: &'a [u
             cookie.partitioned = true;
             1 << 7
         }
+        0 if value.is_empty() => {
+            // An empty cookie-av (a trailing ";", or ";;") names no attribute: step 7
+            // ignores it like any other, but it is not an unknown attribute to report.
+            0
+        }
         _ => {
             // Step 7: "…ignore the cookie-av" for an unrecognised attribute name.
             cookie.notes.insert(ParseNotes::UNKNOWN_ATTRIBUTE);
@@ -432,6 +437,10 @@ mod tests {
         assert!(c.secure && c.http_only && c.partitioned);
         assert!(c.notes.contains(ParseNotes::UNKNOWN_ATTRIBUTE));
         assert!(c.notes.contains(ParseNotes::REPEATED_ATTRIBUTE));
+        // Empty cookie-avs are no attributes at all.
+        assert!(p("a=b;").notes.is_empty());
+        assert!(p("a=b; ;; Path=/;").notes.is_empty());
+        assert!(p("a=b; =x").notes.contains(ParseNotes::UNKNOWN_ATTRIBUTE));
         assert_eq!(
             p("a=b; SameSite=extended").same_site,
             Some(SameSite::Default)

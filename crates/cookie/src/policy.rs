@@ -45,8 +45,10 @@ pub struct Policy {
     pub loopback_is_secure: bool,
     /// draft-ietf-httpbis-layered-cookies: enforce `__Http-` and `__Host-Http-`.
     pub http_prefixes: bool,
-    /// §5.7 step 21: `__Host-` needs an explicit Path attribute (Chromium: yes;
-    /// Firefox ESR: only the resulting path `/`).
+    /// §5.7 step 21: `__Host-` needs an explicit Path attribute, one whose value
+    /// starts with `/` (layered-cookies "has-path"; an empty or bare `Path` that
+    /// falls back to the default-path does not count). Chromium: yes; Firefox ESR:
+    /// only the resulting path `/` matters.
     pub host_prefix_requires_path_attribute: bool,
     /// §5.7 eviction: the per-site (registrable domain) limit.
     pub per_site_limit: Option<EvictionLimit>,

@@ -314,6 +314,18 @@ fn prefixes() {
             .is_stored()
     );
     assert!(code(f.set("https://e.com/", "__Host-b=1; Secure")).contains("Path=/"));
+    // An empty or bare Path falls back to the default-path ("/" here), which is no
+    // explicit Path attribute (layered-cookies "has-path").
+    assert!(code(f.set("https://e.com/", "__Host-b=1; Secure; Path=")).contains("Path=/"));
+    assert!(code(f.set("https://e.com/", "__Host-b=1; Secure; Path")).contains("Path=/"));
+    assert!(code(f.set("https://e.com/", "__Host-b=1; Secure; Path=/; Path=")).contains("Path=/"));
+    let mut lenient = Fixture::new();
+    lenient.policy.host_prefix_requires_path_attribute = false;
+    assert!(
+        lenient
+            .set("https://e.com/", "__Host-b=1; Secure; Path=")
+            .is_stored()
+    );
     assert!(
         code(f.set(
             "https://www.e.com/",

@@ -114,7 +114,12 @@ impl fmt::Display for Host {
         match self {
             Host::Domain(d) => f.write_str(d),
             Host::Ipv4(a) => write!(f, "{a}"),
-            Host::Ipv6(a) => write!(f, "[{a}]"),
+            // WHATWG URL "host serializer" / "IPv6 serializer": lowercase hex, the
+            // longest run of zero pieces compressed, and no dotted-quad tail, so
+            // `[::ffff:127.0.0.1]` is `[::ffff:7f00:1]`, as browsers write the host
+            // (and so the cookie domain, RFC 6265bis §5.1.2). Rust's `Ipv6Addr`
+            // display keeps the dotted tail for IPv4-mapped addresses.
+            Host::Ipv6(a) => write!(f, "{}", url::Host::<&str>::Ipv6(*a)),
         }
     }
 }
@@ -202,6 +207,17 @@ mod tests {
             Err(HostError::Invalid(_))
         ));
         assert_eq!(Host::parse(""), Err(HostError::Empty));
+    }
+
+    #[test]
+    fn ipv6_serialises_as_the_url_parser_does() {
+        let mapped = Host::parse("[::ffff:127.0.0.1]").unwrap();
+        assert_eq!(mapped.to_string(), "[::ffff:7f00:1]");
+        assert_eq!(
+            Host::parse("[2001:DB8:0:0:0:0:0:1]").unwrap().to_string(),
+            "[2001:db8::1]"
+        );
+        assert_eq!(Host::parse("[::1]").unwrap().to_string(), "[::1]");
     }
 
     #[test]
