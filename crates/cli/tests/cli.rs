@@ -123,6 +123,7 @@ fn site_explains_private_suffixes() {
     ]));
     assert_eq!(v["urls"][0]["public_suffix"], "github.io");
     assert_eq!(v["urls"][0]["rule_section"], "private");
+    assert_eq!(v["urls"][0]["rule"], "github.io");
     assert_eq!(v["comparison"]["same_site"], false);
     let v = json(&run(&[
         "site",

@@ -401,9 +401,13 @@ impl CookieJar {
         let (domain, host_only): (String, bool) = match domain_attribute {
             Some(attr) if host_is_ip => {
                 // An IP host domain-matches only itself (§5.1.3: "string is a host
-                // name (i.e., not an IP address)").
+                // name (i.e., not an IP address)"). 6265bis step 10 would then make a
+                // domain cookie; layered-cookies ("If cookie's host is an IP address
+                // and is host-equal to host, set host-only") and Chromium
+                // (`GetCookieDomainWithString`) make it host-only, which is what the
+                // browser reports. Retrieval is the same either way.
                 if attr == request_host || format!("[{attr}]") == request_host {
-                    (request_host.to_string(), false)
+                    (request_host.to_string(), true)
                 } else {
                     reasons.push(Reason::DomainMismatch);
                     (attr, false)

@@ -15,6 +15,8 @@ pub struct UrlSite {
     pub public_suffix: Option<String>,
     /// `icann`, `private` or `implicit` (no rule: the last label), `null` for an IP.
     pub rule_section: Option<PslSection>,
+    /// The list rule that decided the suffix (`co.uk`, `*.ck`, `!www.ck`, or `*`).
+    pub rule: Option<String>,
     /// The registrable domain (`null` for an IP or a host that is a public suffix).
     pub registrable_domain: Option<String>,
     /// The schemeful site.
@@ -50,6 +52,7 @@ pub fn explain(origin: &Origin, psl: &dyn PublicSuffixList) -> UrlSite {
         host: e.host.to_string(),
         public_suffix: e.public_suffix,
         rule_section: e.section,
+        rule: e.rule,
         registrable_domain: e.registrable_domain.map(|d| d.to_string()),
         site: Site::of(origin, psl).to_string(),
     }

@@ -146,9 +146,14 @@ pub fn render_site(report: &SiteReport, style: Style) -> String {
                 let section = match section {
                     PslSection::Icann => "ICANN section rule",
                     PslSection::Private => "PRIVATE section rule",
-                    PslSection::Implicit => "no rule: the implicit `*` rule (the last label)",
+                    PslSection::Implicit => "no listed rule: the implicit rule",
                 };
-                let _ = writeln!(out, "  public suffix       {suffix}  ({section})");
+                let rule = url
+                    .rule
+                    .as_deref()
+                    .map(|r| format!(" `{r}`"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  public suffix       {suffix}  ({section}{rule})");
             }
             _ => {
                 let _ = writeln!(out, "  public suffix       none (an IP address)");

@@ -92,30 +92,73 @@ pub struct SiteExplanation {
     pub public_suffix: Option<String>,
     /// The section of the rule that decided the suffix.
     pub section: Option<PslSection>,
+    /// The rule that decided it, as written in the list (`co.uk`, `*.ck`,
+    /// `!www.ck`), or `*` for the implicit rule; `None` for IP addresses.
+    pub rule: Option<String>,
     /// The registrable domain, `None` when the host is an IP or a public suffix.
     pub registrable_domain: Option<RegistrableDomain>,
 }
 
 /// Explains a host's place in the Public Suffix List.
 pub fn explain_host(host: &Host, psl: &dyn PublicSuffixList) -> SiteExplanation {
-    let (public_suffix, section) = match host
+    let found = host
         .domain()
-        .and_then(|d| psl.public_suffix(d).map(|s| (d, s)))
-    {
-        Some((domain, suffix)) => (
-            domain
+        .and_then(|d| psl.public_suffix(d).map(|s| (d, s)));
+    let (public_suffix, section, rule) = match found {
+        Some((domain, suffix)) => {
+            let text = domain
                 .get(domain.len().saturating_sub(suffix.len)..)
-                .map(str::to_string),
-            Some(suffix.section),
-        ),
-        None => (None, None),
+                .unwrap_or(domain);
+            (
+                Some(text.to_string()),
+                Some(suffix.section),
+                Some(deciding_rule(domain, text, suffix.section, psl)),
+            )
+        }
+        None => (None, None, None),
     };
     SiteExplanation {
         host: host.clone(),
         public_suffix,
         section,
+        rule,
         registrable_domain: RegistrableDomain::of(host, psl),
     }
+}
+
+/// A label no list will ever name, to probe which rule shape applies.
+const PROBE: &str = "cookie-doctor-probe-7f3a";
+
+/// Reconstructs the list rule that made `suffix` the public suffix of `domain`,
+/// by probing the list (the lists answer suffixes, not rules). PSL algorithm:
+/// an exception rule `!x.y` makes `y` the suffix of `x.y` while a wildcard `*.y`
+/// covers its siblings; a wildcard `*.y` makes any `z.y` a suffix; otherwise the
+/// suffix is itself a rule.
+fn deciding_rule(
+    domain: &str,
+    suffix: &str,
+    section: PslSection,
+    psl: &dyn PublicSuffixList,
+) -> String {
+    if section == PslSection::Implicit {
+        return "*".to_string();
+    }
+    let suffix_of = |name: &str| psl.public_suffix(name).map(|s| s.len);
+    // Exception: a sibling of the registrable domain would be a suffix itself.
+    if let Some(registrable) = psl.registrable_domain(domain) {
+        let sibling = format!("{PROBE}.{suffix}");
+        if suffix_of(&sibling) == Some(sibling.len()) {
+            return format!("!{registrable}");
+        }
+    }
+    // Wildcard: a made-up label under the suffix's parent is a suffix too.
+    if let Some((_, parent)) = suffix.split_once('.') {
+        let probe = format!("{PROBE}.{parent}");
+        if suffix_of(&probe) == Some(probe.len()) {
+            return format!("*.{parent}");
+        }
+    }
+    suffix.to_string()
 }
 
 #[cfg(test)]
@@ -155,6 +198,16 @@ mod tests {
         assert_eq!(e.public_suffix.as_deref(), Some("vercel.app"));
         assert_eq!(e.section, Some(PslSection::Private));
         assert_eq!(e.registrable_domain.unwrap().as_str(), "x.vercel.app");
+        assert_eq!(e.rule.as_deref(), Some("vercel.app"));
+        let rule = |h: &str| {
+            explain_host(&Host::parse(h).unwrap(), &BuiltinPsl)
+                .rule
+                .unwrap()
+        };
+        assert_eq!(rule("a.b.ck"), "*.ck");
+        assert_eq!(rule("www.ck"), "!www.ck");
+        assert_eq!(rule("shop.example.co.uk"), "co.uk");
+        assert_eq!(rule("x.y.unknown-tld"), "*");
         let e = explain_host(&Host::parse("10.0.0.1").unwrap(), &BuiltinPsl);
         assert_eq!(e.public_suffix, None);
     }

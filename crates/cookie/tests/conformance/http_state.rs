@@ -20,6 +20,12 @@ pub fn run(records: &[Value]) -> Vec<Case> {
 }
 
 fn run_one(r: &Value) -> Verdict {
+    // The suite's own `disabled-` files are cases its authors took out of the run.
+    if r.get("flag").and_then(Value::as_str) == Some("disabled") {
+        return Verdict::NotApplicable(
+            "disabled by the suite itself (`disabled-` test file)".into(),
+        );
+    }
     let psl = BuiltinPsl;
     let mut browser = Browser::new(&psl, crate::common::wpt_clock());
     let set_url = str_field(r, "set_url");
