@@ -167,13 +167,67 @@ fn trim_wsp(mut s: &[u8]) -> &[u8] {
     s
 }
 
+/// The bytes [`find`] tests at a time: one branch per block instead of one per
+/// byte, over a fixed-size block that the compiler turns into SIMD compares.
+const BLOCK: usize = 64;
+
+/// The offset of the first `needle` in `s`; the same as
+/// `s.iter().position(|&b| b == needle)`, but long values (consent strings, JWTs)
+/// are scanned a block at a time.
 fn find(s: &[u8], needle: u8) -> Option<usize> {
-    s.iter().position(|&b| b == needle)
+    let (blocks, tail) = s.as_chunks::<BLOCK>();
+    for (i, block) in blocks.iter().enumerate() {
+        // No early exit inside the block, so that it vectorises.
+        let mut hit = 0u8;
+        for &b in block {
+            hit |= u8::from(b == needle);
+        }
+        if hit != 0 {
+            return block
+                .iter()
+                .position(|&b| b == needle)
+                .map(|j| i * BLOCK + j);
+        }
+    }
+    // The rest (most attributes are shorter than a block): eight bytes at a time,
+    // with the classic "has a zero byte" test on the word XORed with the needle.
+    // Its lowest flagged byte is always a real match (a false flag needs a borrow
+    // from a lower, real match), so trailing_zeros gives the first one.
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let base = blocks.len() * BLOCK;
+    let (words, bytes) = tail.as_chunks::<8>();
+    let pattern = ONES * u64::from(needle);
+    for (i, word) in words.iter().enumerate() {
+        let x = u64::from_le_bytes(*word) ^ pattern;
+        let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
+        if zeros != 0 {
+            return Some(base + i * 8 + (zeros.trailing_zeros() / 8) as usize);
+        }
+    }
+    bytes
+        .iter()
+        .position(|&b| b == needle)
+        .map(|j| base + words.len() * 8 + j)
 }
 
 /// RFC 6265bis §5.6 step 1: "%x00-08 / %x0A-1F / %x7F" (CTLs except HTAB).
+/// Non-short-circuit operators, so that [`first_forbidden_ctl`] vectorises.
+#[inline(always)]
 fn is_forbidden_ctl(b: u8) -> bool {
-    (b < 0x20 && b != b'\t') || b == 0x7F
+    ((b < 0x20) & (b != b'\t')) | (b == 0x7F)
+}
+
+/// The offset of the first forbidden control character. Lines almost never have
+/// one, so a branch-free pass over the whole line (SIMD) answers "none" first.
+fn first_forbidden_ctl(line: &[u8]) -> Option<usize> {
+    let any = line
+        .iter()
+        .fold(0u8, |acc, &b| acc | u8::from(is_forbidden_ctl(b)));
+    if any == 0 {
+        return None;
+    }
+    line.iter().position(|&b| is_forbidden_ctl(b))
 }
 
 /// Parses a Set-Cookie field value (the text after `Set-Cookie:`), RFC 6265bis §5.6.
@@ -183,7 +237,7 @@ pub fn parse_set_cookie(line: &[u8]) -> Result<SetCookie<'_>, ParseError> {
     // Step 1: "If the set-cookie-string contains a %x00-08 / %x0A-1F / %x7F
     // character (CTL characters excluding HTAB): Abort these steps and ignore the
     // set-cookie-string entirely."
-    if let Some(position) = line.iter().position(|&b| is_forbidden_ctl(b)) {
+    if let Some(position) = first_forbidden_ctl(line) {
         let byte = line.get(position).copied().unwrap_or(0);
         return Err(ParseError::ControlCharacter { byte, position });
     }
@@ -451,6 +505,48 @@ mod tests {
             Some(PathAttribute::DefaultPath)
         );
         assert_eq!(p("a=b; Path=").path, Some(PathAttribute::DefaultPath));
+    }
+
+    #[test]
+    fn find_agrees_with_position() {
+        // Every length around the block and word sizes, every needle position.
+        for len in [0, 1, 7, 8, 9, 15, 63, 64, 65, 71, 72, 127, 128, 130, 200] {
+            for at in 0..=len {
+                let mut s = vec![b'a'; len];
+                if let Some(b) = s.get_mut(at) {
+                    *b = b';';
+                }
+                // After the needle, the byte that differs from it in the lowest bit:
+                // the word test may flag it too (a borrow), and must still return
+                // the real match below it.
+                if let Some(b) = s.get_mut(at + 1) {
+                    *b = b';' ^ 1;
+                }
+                assert_eq!(
+                    find(&s, b';'),
+                    s.iter().position(|&b| b == b';'),
+                    "{len} {at}"
+                );
+            }
+        }
+        assert_eq!(find(b"\x3c\x3b\x3b", b';'), Some(1));
+        assert_eq!(find(&[0x3a, 0xff, 0x3b, 0x00], b';'), Some(2));
+    }
+
+    #[test]
+    fn forbidden_control_characters_found_at_any_offset() {
+        for len in [1, 31, 32, 33, 64, 100] {
+            for at in 0..len {
+                for bad in [0x00u8, 0x08, 0x0A, 0x1F, 0x7F] {
+                    let mut s = vec![b'a'; len];
+                    if let Some(b) = s.get_mut(at) {
+                        *b = bad;
+                    }
+                    assert_eq!(first_forbidden_ctl(&s), Some(at));
+                }
+            }
+        }
+        assert_eq!(first_forbidden_ctl(b"a\tb \x80\xff~"), None);
     }
 
     #[test]
