@@ -56,6 +56,12 @@ enum Command {
         #[arg(num_args = 1..=2, required = true)]
         urls: Vec<String>,
     },
+    /// Read a scenario file strictly and print it with its defaults filled in
+    /// (`--format json` is what the browser oracle reads).
+    Scenario {
+        /// The scenario TOML file.
+        file: PathBuf,
+    },
     /// Explain a reason code: what it means and how to fix it.
     Explain {
         /// A code such as `samesite-none-insecure`; `all` lists every code.
@@ -134,6 +140,13 @@ fn run(cli: &Cli) -> Result<String, UsageError> {
                 Format::Text => text::render_site(&report, style),
             })
         }
+        Command::Scenario { file } => {
+            let scenario = read_scenario(file)?;
+            Ok(match cli.format {
+                Format::Json => to_json(&scenario),
+                Format::Text => text::render_scenario(&scenario, style),
+            })
+        }
         Command::Explain { code } => {
             let entries = if code == "all" {
                 cookie_doctor_cookie::REASONS.iter().collect()
@@ -158,6 +171,23 @@ fn run(cli: &Cli) -> Result<String, UsageError> {
             })
         }
     }
+}
+
+/// Reads and validates a scenario file (size-limited, UTF-8, strict TOML).
+fn read_scenario(path: &std::path::Path) -> Result<cookie_doctor_inputs::Scenario, UsageError> {
+    let shown = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| UsageError(format!("{shown}: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(cookie_doctor_inputs::MAX_SCENARIO_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| UsageError(format!("{shown}: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        UsageError(format!(
+            "{shown}: byte {} is not valid UTF-8; scenario files are UTF-8 TOML",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    Ok(cookie_doctor_inputs::parse_scenario(&text, &shown)?)
 }
 
 /// The Set-Cookie lines from the arguments, or else from standard input.

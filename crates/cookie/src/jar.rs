@@ -413,6 +413,13 @@ impl CookieJar {
                     (attr, false)
                 }
             }
+            Some(attr) if has_empty_label(&attr) && attr != request_host => {
+                // An empty label (`Domain=.`, `Domain=..a.com`) names no host, so no
+                // host domain-matches it (§5.1.3); checked before the public-suffix
+                // step so that the reason says what is wrong.
+                reasons.push(Reason::DomainMismatch);
+                (attr, false)
+            }
             Some(attr) => {
                 // Step 9: "If the user agent is configured to reject "public suffixes"
                 // and the domain-attribute is a public suffix: If the domain-attribute
@@ -798,6 +805,13 @@ fn samesite_exclusion(cookie: &Cookie, ctx: &GetContext<'_>, env: &Env<'_>) -> O
             (!allowed).then_some(Reason::SameSiteUnspecifiedTreatedAsLax)
         }
     }
+}
+
+/// Whether a domain has an empty label (a trailing dot, as in `example.com.`, is
+/// the root label and does not count).
+fn has_empty_label(domain: &str) -> bool {
+    let labels = domain.strip_suffix('.').unwrap_or(domain);
+    labels.is_empty() || labels.split('.').any(str::is_empty)
 }
 
 /// The registrable domain of a cookie domain or host, or the text itself.

@@ -435,3 +435,16 @@ fn default_path_and_path_match() {
     assert!(!path_match(b"/ab", b"/a"));
     assert!(path_match(b"/a", b"/a"));
 }
+
+#[test]
+fn a_lone_dot_domain_is_rejected_an_empty_one_is_host_only() {
+    let mut f = Fixture::new();
+    assert_eq!(
+        f.set("https://www.example.com/", "x=1; Domain=.").reasons(),
+        &[Reason::DomainMismatch]
+    );
+    match f.set("https://www.example.com/", "x=1; Domain=") {
+        SetOutcome::Stored { cookie, .. } => assert!(cookie.host_only),
+        other => panic!("{other:?}"),
+    }
+}

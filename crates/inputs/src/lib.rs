@@ -1,12 +1,18 @@
 //! Input adapters: turn what the user has into values the engine reads.
 //!
-//! For now: Set-Cookie lines as a user pastes them (with or without the
-//! `Set-Cookie:` name), from arguments or from standard input.
+//! * Set-Cookie lines as a user pastes them (with or without the `Set-Cookie:`
+//!   name), from arguments or from standard input.
+//! * Scenario files (DESIGN.md §5): the one reader of the format.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod scenario;
 mod set_cookie_lines;
 
+pub use scenario::{
+    Credentials, Expect, KNOWN_BROWSERS, LoadAs, MAX_SCENARIO_BYTES, ResponseSpec, Scenario,
+    ScenarioError, Step, StepKind, parse_scenario,
+};
 pub use set_cookie_lines::{
     InputError, MAX_INPUT_BYTES, MAX_LINE_BYTES, SetCookieLine, read_set_cookie_lines,
     set_cookie_line,

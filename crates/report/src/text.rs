@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use cookie_doctor_cookie::{Reason, ReasonInfo};
 use cookie_doctor_diagnose::check::{CheckReport, CookieReport, Outcome, StoredAs};
 use cookie_doctor_diagnose::site::SiteReport;
+use cookie_doctor_inputs::Scenario;
 use cookie_doctor_site::PslSection;
 
 use crate::Style;
@@ -184,6 +185,49 @@ pub fn render_site(report: &SiteReport, style: Style) -> String {
             "same-origin                                 {}",
             yes_no(c.same_origin)
         );
+    }
+    out
+}
+
+/// `cookie-doctor scenario FILE` as text: the steps, one line each.
+pub fn render_scenario(s: &Scenario, style: Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", style.strong(&s.name));
+    let _ = writeln!(out, "browsers: {}", s.browsers.join(", "));
+    for r in &s.responses {
+        let location = r
+            .location
+            .as_deref()
+            .map(|l| format!(" → {l}"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {} answers {}{location}", r.url, r.status);
+        for h in &r.headers {
+            let _ = writeln!(out, "      {}", style.dim(h));
+        }
+    }
+    for step in &s.steps {
+        let mut parts = vec![format!("{:>3}  {:<14}", step.index, step.kind.as_str())];
+        if let Some(from) = step.from.as_deref().filter(|f| *f != "top") {
+            parts.push(format!("in {from}:"));
+        }
+        for (label, value) in [
+            ("", &step.method),
+            ("", &step.url),
+            ("name=", &step.name),
+            ("target=", &step.target),
+            ("cookie=", &step.cookie),
+        ] {
+            if let Some(v) = value {
+                parts.push(format!("{label}{v}"));
+            }
+        }
+        if let Some(secs) = step.seconds {
+            parts.push(format!("{secs} s"));
+        }
+        if !step.expect.is_empty() {
+            parts.push(style.dim(&format!("({} expectation(s))", step.expect.len())));
+        }
+        let _ = writeln!(out, "{}", parts.join(" "));
     }
     out
 }
