@@ -3,12 +3,18 @@
 //! * Set-Cookie lines as a user pastes them (with or without the `Set-Cookie:`
 //!   name), from arguments or from standard input.
 //! * Scenario files (DESIGN.md §5): the one reader of the format.
+//! * The browser oracle's golden traces (DESIGN.md §6, as recorded).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod golden;
 mod scenario;
 mod set_cookie_lines;
 
+pub use golden::{
+    Golden, GoldenCookie, GoldenFetch, GoldenRequest, GoldenRun, GoldenStep, SentCookie,
+    parse_golden,
+};
 pub use scenario::{
     Credentials, Expect, KNOWN_BROWSERS, LoadAs, MAX_SCENARIO_BYTES, ResponseSpec, Scenario,
     ScenarioError, Step, StepKind, parse_scenario,
