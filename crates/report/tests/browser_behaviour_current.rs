@@ -1,7 +1,7 @@
 //! docs/browser-behaviour.md is generated from the oracle's goldens
 //! (tests/oracle/goldens/<scenario>/<mode>.json); this test fails when it is stale.
 //! Regenerate with `UPDATE_DOCS=1 cargo test -p cookie-doctor-report --test browser_behaviour_current`.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a failure here is a test failure
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a failure here is a test failure
 
 use std::path::Path;
 
