@@ -84,16 +84,19 @@ async function launch(mode, { spki, timeoutMs = 15000, resolveTo = '127.0.0.1' }
     if (!closing) crashed = `chromium exited unexpectedly (code ${code}, signal ${signal}); stderr tail:\n${stderrTail()}`;
   });
   const killGroup = (sig) => { try { process.kill(-proc.pid, sig); } catch { /* gone */ } };
+  // Ends the whole process group (browser, zygote, renderers) and removes
+  // the profile. The profile is thrown away, so no graceful shutdown is needed.
   const cleanup = async () => {
     closing = true;
     if (proc.exitCode === null && proc.signalCode === null) {
       const exited = new Promise((r) => proc.once('exit', r));
-      killGroup('SIGTERM');
-      await withTimeout(exited, 5000, 'chromium exit').catch(() => { killGroup('SIGKILL'); });
+      killGroup('SIGKILL');
+      await withTimeout(exited, 5000, 'chromium exit').catch(() => {});
+    } else {
+      killGroup('SIGKILL'); // children that outlived the browser process
     }
-    fs.rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+    fs.rmSync(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   };
-
   let browser;
   let context;
   let page;
@@ -405,9 +408,8 @@ async function launch(mode, { spki, timeoutMs = 15000, resolveTo = '127.0.0.1' }
 
   async function close() {
     closing = true;
-    await withTimeout(browserSession.send('Browser.close'), 5000, 'Browser.close').catch(() => {});
-    await withTimeout(browser.close(), 5000, 'disconnect').catch(() => {});
     await cleanup();
+    await withTimeout(browser.close(), 2000, 'disconnect').catch(() => {});
   }
 
   return { runStep, readJar, close, version, page: () => page };
