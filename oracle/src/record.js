@@ -2,12 +2,13 @@
 'use strict';
 // Records golden traces of scenarios in real browsers.
 //
-//   node oracle/src/record.js [--mode M]... [--out DIR] [--check] [--twice]
+//   node oracle/src/record.js [--mode M]... [--out DIR] [--scenarios DIR] [--check] [--twice]
 //                             [--timeout SECONDS] [--jobs N] [--reader PATH] [-v] [FILES...]
 //
-// FILES default to tests/scenarios/*.toml. --mode may repeat or take a comma
-// list (default: every mode a driver supports). Goldens go to
-// DIR/<file-stem>/<mode>.json (DIR default tests/oracle/goldens).
+// FILES default to every *.toml in the --scenarios DIR (tests/scenarios);
+// then a committed golden no scenario produces is reported as stale. --mode
+// may repeat or take a comma list (default: every mode a driver supports).
+// Goldens go to DIR/<file-stem>/<mode>.json (DIR default tests/oracle/goldens).
 //   --check   record into a temporary directory and compare with DIR; exit 1
 //             with a per-scenario diff when anything differs.
 //   --twice   record every scenario twice (two fresh browsers) and fail when
@@ -32,18 +33,19 @@ const PLANNED = { firefox: 'the Firefox driver is not written yet', 'firefox-str
 
 function usage(msg) {
   if (msg) process.stderr.write(`record: ${msg}\n`);
-  process.stderr.write('usage: node oracle/src/record.js [--mode M]... [--out DIR] [--check] [--twice] [--timeout S] [--jobs N] [--reader PATH] [-v] [FILES...]\n');
+  process.stderr.write('usage: node oracle/src/record.js [--mode M]... [--out DIR] [--scenarios DIR] [--check] [--twice] [--timeout S] [--jobs N] [--reader PATH] [-v] [FILES...]\n');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { modes: [], out: path.join(ROOT, 'tests', 'oracle', 'goldens'), check: false, twice: false, jobs: 1, timeout: 15, reader: null, verbose: false, files: [] };
+  const o = { modes: [], out: path.join(ROOT, 'tests', 'oracle', 'goldens'), check: false, twice: false, jobs: 1, timeout: 15, reader: null, verbose: false, files: [], scenarios: path.join(ROOT, 'tests', 'scenarios') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => { if (i + 1 >= argv.length) usage(`${a} needs a value`); return argv[++i]; };
     if (a === '--mode') o.modes.push(...val().split(',').filter(Boolean));
     else if (a.startsWith('--mode=')) o.modes.push(...a.slice(7).split(',').filter(Boolean));
     else if (a === '--out') o.out = path.resolve(val());
+    else if (a === '--scenarios') o.scenarios = path.resolve(val());
     else if (a === '--check') o.check = true;
     else if (a === '--twice') o.twice = true;
     else if (a === '--timeout') o.timeout = Number(val());
@@ -61,8 +63,9 @@ function parseArgs(argv) {
     if (PLANNED[m]) usage(`mode ${m} is not available: ${PLANNED[m]}`);
     if (!MODE_DRIVER.has(m)) usage(`unknown mode ${m} (known: ${[...MODE_DRIVER.keys()].join(', ')})`);
   }
+  o.allScenarios = !o.files.length;
   if (!o.files.length) {
-    const dir = path.join(ROOT, 'tests', 'scenarios');
+    const dir = o.scenarios;
     o.files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.toml')).sort().map((f) => path.relative(process.cwd(), path.join(dir, f))) : [];
     if (!o.files.length) usage(`no scenario files given and none in ${path.relative(process.cwd(), dir) || dir}`);
   }
@@ -246,6 +249,24 @@ async function main() {
     }
   } finally {
     await Promise.all(servers.map((srv) => srv.stop()));
+  }
+  // With the whole scenario set, a committed golden that no scenario produces
+  // any more (a scenario renamed, removed, or no longer listing the mode) is
+  // stale: an error with --check, a warning otherwise.
+  if (opts.allScenarios && fs.existsSync(opts.out)) {
+    const expected = new Set();
+    for (const { stem, sc } of scenarios) for (const m of sc.browsers) expected.add(`${stem}/${m}.json`);
+    for (const stem of fs.readdirSync(opts.out).sort()) {
+      const dir = path.join(opts.out, stem);
+      if (!fs.statSync(dir).isDirectory()) continue;
+      for (const f of fs.readdirSync(dir).sort()) {
+        const mode = f.replace(/\.json$/, '');
+        if (!f.endsWith('.json') || !opts.modes.includes(mode) || expected.has(`${stem}/${f}`)) continue;
+        const what = `${rel(path.join(dir, f))}: no scenario records this golden any more`;
+        if (opts.check) { failures++; report.push({ mode, file: rel(path.join(dir, f)), status: 'STALE', problems: [what] }); }
+        else process.stdout.write(`warning: ${what}\n`);
+      }
+    }
   }
   if (opts.check) {
     if (failures) process.stdout.write(`recorded goldens are in ${outDir}\n`);
