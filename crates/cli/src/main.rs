@@ -62,6 +62,23 @@ enum Command {
         /// The scenario TOML file.
         file: PathBuf,
     },
+    /// Run a scenario through browser models: every request, which cookies it
+    /// carries and why the others stay home, what each Set-Cookie did, CORS and
+    /// framing verdicts, the jar at the end, and whether each `expect` holds
+    /// (exit 1 when one fails).
+    Simulate {
+        /// The scenario TOML file.
+        file: PathBuf,
+        /// A browser profile to run (repeatable): chrome, chrome-3pc-blocked,
+        /// firefox, firefox-strict, safari, rfc6265bis. Default: the scenario's
+        /// `browsers`, else all.
+        #[arg(long = "browser", value_name = "NAME")]
+        browsers: Vec<String>,
+        /// Also load a profile from this TOML file (same schema as
+        /// data/profiles/*.toml); run it by its name with --browser.
+        #[arg(long = "profile-file", value_name = "FILE")]
+        profile_files: Vec<PathBuf>,
+    },
     /// Explain a reason code: what it means and how to fix it.
     Explain {
         /// A code such as `samesite-none-insecure`; `all` lists every code.
@@ -94,12 +111,16 @@ impl<E: std::fmt::Display> From<E> for UsageError {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
-        Ok(output) => {
+        Ok(Output { text, findings }) => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth a message.
-            let _ = stdout.write_all(output.as_bytes());
+            let _ = stdout.write_all(text.as_bytes());
             let _ = stdout.flush();
-            ExitCode::SUCCESS
+            if findings {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(UsageError(message)) => {
             eprintln!("cookie-doctor: error: {message}");
@@ -108,7 +129,23 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> Result<String, UsageError> {
+/// What a command prints, and whether it found something that fails the run
+/// (exit 1).
+struct Output {
+    text: String,
+    findings: bool,
+}
+
+impl From<String> for Output {
+    fn from(text: String) -> Output {
+        Output {
+            text,
+            findings: false,
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<Output, UsageError> {
     let style = Style::new(match cli.color {
         Color::Always => true,
         Color::Never => false,
@@ -127,7 +164,8 @@ fn run(cli: &Cli) -> Result<String, UsageError> {
             Ok(match cli.format {
                 Format::Json => to_json(&report),
                 Format::Text => text::render_check(&report, style),
-            })
+            }
+            .into())
         }
         Command::Site { urls } => {
             let origins = urls
@@ -138,13 +176,33 @@ fn run(cli: &Cli) -> Result<String, UsageError> {
             Ok(match cli.format {
                 Format::Json => to_json(&report),
                 Format::Text => text::render_site(&report, style),
-            })
+            }
+            .into())
         }
         Command::Scenario { file } => {
             let scenario = read_scenario(file)?;
             Ok(match cli.format {
                 Format::Json => to_json(&scenario),
                 Format::Text => text::render_scenario(&scenario, style),
+            }
+            .into())
+        }
+        Command::Simulate {
+            file,
+            browsers,
+            profile_files,
+        } => {
+            let scenario = read_scenario(file)?;
+            let profiles = choose_profiles(&scenario, browsers, profile_files)?;
+            let start = cli.now.map_or_else(now, Time::from_unix);
+            let trace = cookie_doctor_engine::simulate(&scenario, &profiles, psl.as_ref(), start);
+            let failed = trace.runs.iter().any(|r| !r.expectations_hold());
+            Ok(Output {
+                text: match cli.format {
+                    Format::Json => to_json(&trace),
+                    Format::Text => cookie_doctor_report::trace_text::render_trace(&trace, style),
+                },
+                findings: failed,
             })
         }
         Command::Explain { code } => {
@@ -168,9 +226,71 @@ fn run(cli: &Cli) -> Result<String, UsageError> {
             Ok(match cli.format {
                 Format::Json => to_json(&entries),
                 Format::Text => text::render_explain(&entries, style),
-            })
+            }
+            .into())
         }
     }
+}
+
+/// The profiles to run: `--browser` names (built-in or from `--profile-file`),
+/// else the scenario's `browsers`, else every built-in profile.
+fn choose_profiles(
+    scenario: &cookie_doctor_inputs::Scenario,
+    browsers: &[String],
+    profile_files: &[PathBuf],
+) -> Result<Vec<cookie_doctor_profiles::Profile>, UsageError> {
+    let mut available = cookie_doctor_profiles::builtin();
+    for path in profile_files {
+        let shown = path.display().to_string();
+        let text = read_limited(path, 256 * 1024)?;
+        let profile = cookie_doctor_profiles::Profile::from_toml(&text, &shown)?;
+        available.retain(|p| p.name != profile.name);
+        available.push(profile);
+    }
+    let wanted: Vec<String> = if !browsers.is_empty() {
+        browsers.to_vec()
+    } else if !scenario.browsers.is_empty() {
+        scenario.browsers.clone()
+    } else if !profile_files.is_empty() {
+        available.iter().map(|p| p.name.clone()).collect()
+    } else {
+        cookie_doctor_profiles::builtin_names()
+    };
+    wanted
+        .iter()
+        .map(|name| {
+            available
+                .iter()
+                .find(|p| p.name == *name)
+                .cloned()
+                .ok_or_else(|| {
+                    let known: Vec<&str> = available.iter().map(|p| p.name.as_str()).collect();
+                    UsageError(format!(
+                        "--browser {name}: no such profile; known: {}",
+                        known.join(", ")
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// Reads a UTF-8 text file of at most `limit` bytes.
+fn read_limited(path: &std::path::Path, limit: usize) -> Result<String, UsageError> {
+    let shown = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| UsageError(format!("{shown}: {e}")))?;
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| UsageError(format!("{shown}: {e}")))?;
+    if bytes.len() > limit {
+        return Err(UsageError(format!("{shown}: larger than {limit} bytes")));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        UsageError(format!(
+            "{shown}: byte {} is not valid UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// Reads and validates a scenario file (size-limited, UTF-8, strict TOML).

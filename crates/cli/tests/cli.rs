@@ -218,3 +218,196 @@ fn explain_prints_meaning_and_fix() {
     let v = json(&run(&["explain", "all", "--format", "json"]));
     assert!(v.as_array().unwrap().len() >= 20);
 }
+
+// ---- simulate ----------------------------------------------------------------
+
+/// Every seed story under examples/scenarios/ runs in every profile and its
+/// expectations hold (exit 0).
+#[test]
+fn every_example_scenario_simulates_and_its_expectations_hold() {
+    let dir = repo("examples/scenarios");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        count += 1;
+        let out = run(&["simulate", path.to_str().unwrap(), "--now", "1795435200"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}{}",
+            path.display(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(count >= 5, "the five seed stories are there");
+}
+
+/// The trace JSON v1 contract (DESIGN.md §6), field for field.
+#[test]
+fn simulate_json_follows_the_trace_contract() {
+    let v = json(&run(&[
+        "simulate",
+        &repo("examples/scenarios/embedded-dashboard.toml"),
+        "--browser",
+        "chrome",
+        "--browser",
+        "firefox",
+        "--format",
+        "json",
+        "--now",
+        "1795435200",
+    ]));
+    assert_eq!(v["scenario"], "embedded dashboard loses its session");
+    let runs = v["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[0]["browser"], "chrome");
+    assert_eq!(runs[1]["browser"], "firefox");
+    let step0 = &runs[0]["steps"][0];
+    assert_eq!(step0["index"], 0);
+    assert_eq!(step0["do"], "open");
+    assert_eq!(step0["js_cookie"], serde_json::Value::Null);
+    assert!(step0["expect"].as_array().unwrap().is_empty());
+    let login = &step0["requests"][0];
+    assert_eq!(login["url"], "https://app.example/login");
+    assert_eq!(login["method"], "GET");
+    assert_eq!(login["destination"], "document");
+    assert_eq!(login["site_for_cookies"], "https://app.example");
+    assert_eq!(login["same_site"], true);
+    assert_eq!(login["top_level_site"], "https://app.example");
+    assert_eq!(login["cors"], serde_json::Value::Null);
+    assert_eq!(login["blocked"], serde_json::Value::Null);
+    let set = &login["set_cookie"][0];
+    assert_eq!(
+        set["line"],
+        "sid=abc; Secure; HttpOnly; SameSite=Lax; Path=/"
+    );
+    assert_eq!(set["stored"], true);
+    assert_eq!(set["reasons"], serde_json::json!([]));
+    assert_eq!(
+        set["cookie"],
+        serde_json::json!({"name": "sid", "domain": "app.example", "path": "/", "partition": null})
+    );
+    // The iframe: cross-site, opaque site for cookies, sid held back as Lax.
+    let frame = &runs[0]["steps"][2]["requests"][0];
+    assert_eq!(frame["destination"], "iframe");
+    assert_eq!(frame["site_for_cookies"], "https://partner.example");
+    assert_eq!(frame["same_site"], false);
+    assert_eq!(frame["top_level_site"], "https://partner.example");
+    assert_eq!(frame["sent"], serde_json::json!([]));
+    assert_eq!(frame["excluded"][0]["name"], "sid");
+    assert_eq!(frame["excluded"][0]["domain"], "app.example");
+    assert_eq!(frame["excluded"][0]["path"], "/");
+    assert_eq!(frame["excluded"][0]["reasons"][0], "samesite-lax");
+    let expect = &runs[0]["steps"][2]["expect"][0];
+    assert_eq!(expect["check"], "not_sent");
+    assert_eq!(expect["passed"], true);
+    // The fetch from inside the frame is script and cross-origin-free (same origin).
+    let fetch = &runs[0]["steps"][3]["requests"][0];
+    assert_eq!(fetch["destination"], "empty");
+    assert_eq!(fetch["site_for_cookies"], serde_json::Value::Null);
+    assert_eq!(
+        runs[0]["jar"][0],
+        serde_json::json!({"name": "sid", "value": "abc", "domain": "app.example", "host_only": true,
+            "path": "/", "secure": true, "http_only": true, "same_site": "lax", "partition": null,
+            "expires": null})
+    );
+}
+
+#[test]
+fn simulate_text_matches_its_golden() {
+    let out = run(&[
+        "simulate",
+        &repo("examples/scenarios/chips-widget-two-embedders.toml"),
+        "--browser",
+        "chrome",
+        "--browser",
+        "chrome-3pc-blocked",
+        "--browser",
+        "firefox",
+        "--browser",
+        "safari",
+        "--now",
+        "1795435200",
+        "--color",
+        "never",
+    ]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let golden_path = repo("tests/golden/simulate-chips-widget.txt");
+    if std::env::var_os("UPDATE_GOLDENS").is_some() {
+        std::fs::write(&golden_path, &text).unwrap();
+    }
+    let golden = std::fs::read_to_string(&golden_path).unwrap_or_default();
+    assert!(
+        text == golden,
+        "output differs from {golden_path} (UPDATE_GOLDENS=1 to accept):\n{text}"
+    );
+}
+
+#[test]
+fn simulate_exits_1_when_an_expectation_fails() {
+    let dir = std::env::temp_dir().join(format!("cd-sim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("wrong.toml");
+    std::fs::write(
+        &file,
+        r#"name = "a wrong expectation"
+[[response]]
+url = "https://app.example/login"
+headers = ["Set-Cookie: sid=1; Secure; SameSite=Lax"]
+[[step]]
+do = "open"
+url = "https://app.example/login"
+[[step]]
+do = "open"
+url = "https://partner.example/"
+[[step]]
+do = "iframe"
+name = "f"
+url = "https://app.example/x"
+expect = { sent = ["sid"] }
+"#,
+    )
+    .unwrap();
+    let out = run(&[
+        "simulate",
+        file.to_str().unwrap(),
+        "--browser",
+        "chrome",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("expect sent sid: ✗ FAILS"), "{text}");
+    assert!(text.contains("1 of 1 expectations fail"), "{text}");
+}
+
+#[test]
+fn simulate_refuses_bad_input_with_exit_2() {
+    let out = run(&[
+        "simulate",
+        &repo("examples/scenarios/embedded-dashboard.toml"),
+        "--browser",
+        "netscape",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no such profile") && err.contains("chrome-3pc-blocked"),
+        "{err}"
+    );
+    let out = run(&[
+        "simulate",
+        &repo("oracle/test-scenarios/malformed/bad-from.toml"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

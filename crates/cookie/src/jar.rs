@@ -42,6 +42,9 @@ pub struct Cookie {
     pub creation: Time,
     /// When it was last sent.
     pub last_access: Time,
+    /// When a Set-Cookie (or script write) last wrote it (the creation-time is kept
+    /// across overwrites; this is not).
+    pub last_set: Time,
     /// The Secure attribute.
     pub secure: bool,
     /// The HttpOnly attribute.
@@ -351,6 +354,44 @@ impl CookieJar {
         }
         self.evict_expired(env.now);
 
+        // Browser refinements of §5.6 that need the policy (the parser has none).
+        if policy.reject_tab_in_name_or_value
+            && (parsed.name.contains(&b'\t') || parsed.value.contains(&b'\t'))
+        {
+            return SetOutcome::Rejected {
+                reasons: vec![Reason::ControlCharacter],
+                cookie: None,
+            };
+        }
+        if policy.reject_empty_name_with_equals
+            && parsed.name.is_empty()
+            && !parsed
+                .notes
+                .contains(crate::parse::ParseNotes::NO_EQUALS_SIGN)
+        {
+            return SetOutcome::Rejected {
+                reasons: vec![Reason::NamelessWithEquals],
+                cookie: None,
+            };
+        }
+        // A nameless cookie from a line without `=`: some browsers make the text the
+        // name (see `Policy::nameless_value_becomes_name`).
+        let swapped;
+        let parsed = if policy.nameless_value_becomes_name
+            && parsed
+                .notes
+                .contains(crate::parse::ParseNotes::NO_EQUALS_SIGN)
+        {
+            swapped = SetCookie {
+                name: parsed.value,
+                value: b"",
+                ..parsed.clone()
+            };
+            &swapped
+        } else {
+            parsed
+        };
+
         // Step 6: expiry. "If the cookie-attribute-list contains an attribute with
         // an attribute-name of "Max-Age"": the last one wins over any Expires.
         // §5.5 / §5.6.1–2: cap at the cookie age limit.
@@ -469,7 +510,14 @@ impl CookieJar {
         let same_site = parsed.same_site_or_default();
         // Step 18: a Strict/Lax/Default cookie must come from a same-site request or a
         // top-level navigation (18.1 covers script in a cross-site document).
-        if same_site != SameSite::None && !ctx.same_site && !ctx.top_level_navigation {
+        // A browser without Lax-by-default enforces an unspecified SameSite as None
+        // (§5.6.7: "Default" is the UA's choice), so it is not refused here.
+        let restricted = match same_site {
+            SameSite::None => false,
+            SameSite::Default => policy.lax_by_default,
+            SameSite::Lax | SameSite::Strict => true,
+        };
+        if restricted && !ctx.same_site && !ctx.top_level_navigation {
             reasons.push(Reason::SameSiteSetFromCrossSite);
         }
         // Step 19: "If the cookie's "same-site-flag" is "None", abort these steps and
@@ -493,6 +541,7 @@ impl CookieJar {
             expiry,
             creation: env.now,
             last_access: env.now,
+            last_set: env.now,
             secure: parsed.secure,
             http_only: parsed.http_only,
             same_site,

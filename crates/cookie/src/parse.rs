@@ -69,6 +69,8 @@ impl ParseNotes {
     pub const UNKNOWN_SAMESITE: ParseNotes = ParseNotes(1 << 4);
     /// An attribute appeared more than once (the last one wins).
     pub const REPEATED_ATTRIBUTE: ParseNotes = ParseNotes(1 << 5);
+    /// The name-value-pair had no `=`: a nameless cookie (§5.6 step 3).
+    pub const NO_EQUALS_SIGN: ParseNotes = ParseNotes(1 << 6);
 
     /// Whether every flag of `other` is set.
     pub fn contains(self, other: ParseNotes) -> bool {
@@ -246,6 +248,9 @@ pub fn parse_set_cookie(line: &[u8]) -> Result<SetCookie<'_>, ParseError> {
         partitioned: false,
         notes: ParseNotes::default(),
     };
+    if find(pair, b'=').is_none() {
+        cookie.notes.insert(ParseNotes::NO_EQUALS_SIGN);
+    }
     let mut seen: u8 = 0;
 
     // Attribute steps 1–8: loop while unparsed-attributes is not empty.

@@ -50,6 +50,18 @@ pub struct Policy {
     /// falls back to the default-path does not count). Chromium: yes; Firefox ESR:
     /// only the resulting path `/` matters.
     pub host_prefix_requires_path_attribute: bool,
+    /// A line without `=` (`Set-Cookie: token`): RFC 6265bis §5.6 step 3 makes a
+    /// nameless cookie whose value is `token`; `true` instead makes `token` the
+    /// name with an empty value (Firefox `CookieParser`; observed in Firefox ESR).
+    pub nameless_value_becomes_name: bool,
+    /// Refuse a cookie whose name or value holds a tab (after trimming): Chromium
+    /// counts an internal HTAB as a disallowed control character, RFC 6265bis
+    /// §5.6 step 1 allows it.
+    pub reject_tab_in_name_or_value: bool,
+    /// Refuse `Set-Cookie: =value` (empty name, with `=`): Firefox
+    /// `network.cookie.block_nameless_with_equal_char`; RFC 6265bis stores a
+    /// nameless cookie.
+    pub reject_empty_name_with_equals: bool,
     /// §5.7 eviction: the per-site (registrable domain) limit.
     pub per_site_limit: Option<EvictionLimit>,
     /// §5.7 eviction: the limit over the whole store.
@@ -71,6 +83,9 @@ impl Policy {
             loopback_is_secure: true,
             http_prefixes: true,
             host_prefix_requires_path_attribute: true,
+            nameless_value_becomes_name: false,
+            reject_tab_in_name_or_value: false,
+            reject_empty_name_with_equals: false,
             // Chromium cookie_monster.cc: kDomainMaxCookies 180, purge 30 (to 150);
             // kMaxCookies 3300, purge 300 (to 3000).
             per_site_limit: Some(EvictionLimit {

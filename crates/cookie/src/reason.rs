@@ -84,6 +84,8 @@ pub enum Reason {
     InvalidPrefix(Prefix, PrefixRequirement),
     /// §5.7 step 23: script may not overwrite an `HttpOnly` cookie.
     OverwriteHttpOnly,
+    /// `=value` (an empty name written with `=`), refused by some browsers.
+    NamelessWithEquals,
 
     // ---- sending (RFC 6265bis §5.8.3) ----
     /// A host-only cookie is sent only to the exact host that set it.
@@ -107,6 +109,57 @@ pub enum Reason {
     SameSiteUnspecifiedTreatedAsLax,
     /// The cookie lives in another partition (another top-level site).
     PartitionMismatch,
+
+    // ---- the browser's policy on top of the spec (profiles) ----
+    /// `Partitioned` without `Secure` (or from a non-secure URL): CHIPS refuses it.
+    PartitionedInsecure,
+    /// Third-party cookies are blocked in this context (store).
+    ThirdPartyBlocked,
+    /// Third-party cookies are blocked in this context (send).
+    ThirdPartyBlockedOnSend,
+    /// The context is third-party and the browser keeps a separate jar per
+    /// top-level site (Total Cookie Protection): the unpartitioned cookie is not
+    /// visible here.
+    ThirdPartyPartitioned,
+    /// The request was made without credentials (`credentials: "omit"`, or the
+    /// default `same-origin` to another origin), so no Cookie header (send).
+    CredentialsNotIncluded,
+    /// The response came to a request without credentials, so its Set-Cookie is
+    /// ignored (store).
+    CredentialsNotIncludedOnStore,
+    /// A CORS preflight never carries cookies (send).
+    PreflightNoCookies,
+
+    // ---- CORS (Fetch "CORS check", "CORS-preflight fetch") ----
+    /// The response has no `Access-Control-Allow-Origin`.
+    CorsNoAllowOrigin,
+    /// `Access-Control-Allow-Origin` names another origin (or several).
+    CorsAllowOriginMismatch,
+    /// `Access-Control-Allow-Origin: *` on a request with credentials.
+    CorsWildcardWithCredentials,
+    /// A credentialed request and no `Access-Control-Allow-Credentials: true`.
+    CorsNoAllowCredentials,
+    /// The preflight answered with a status outside 200–299.
+    CorsPreflightStatus,
+    /// The preflight does not allow the request's method.
+    CorsMethodNotAllowed,
+    /// The preflight does not allow one of the request's headers.
+    CorsHeaderNotAllowed,
+    /// The preflight failed, so the request was never sent.
+    CorsPreflightFailed,
+
+    // ---- framing (HTML X-Frame-Options, CSP frame-ancestors) ----
+    /// `X-Frame-Options: DENY`.
+    XfoDeny,
+    /// `X-Frame-Options: SAMEORIGIN` and an ancestor of another origin.
+    XfoSameOrigin,
+    /// Several different `X-Frame-Options` values: treated as DENY.
+    XfoConflicting,
+    /// CSP `frame-ancestors` does not list an ancestor.
+    CspFrameAncestors,
+    /// Mixed content: an `http:` frame, script, stylesheet or fetch from an
+    /// `https:` document is blocked.
+    MixedContent,
 }
 
 /// What a reason code means and how to fix it.
@@ -143,6 +196,7 @@ impl Reason {
             Reason::SameSiteNoneInsecure => "samesite-none-insecure",
             Reason::InvalidPrefix(..) => "invalid-prefix",
             Reason::OverwriteHttpOnly => "overwrite-http-only",
+            Reason::NamelessWithEquals => "nameless-with-equals",
             Reason::HostOnlyMismatch => "host-only-mismatch",
             Reason::DomainMismatchOnSend => "domain-mismatch",
             Reason::DomainNowPublicSuffix => "domain-now-public-suffix",
@@ -153,6 +207,26 @@ impl Reason {
             Reason::SameSiteLax => "samesite-lax",
             Reason::SameSiteUnspecifiedTreatedAsLax => "samesite-unspecified-treated-as-lax",
             Reason::PartitionMismatch => "partition-mismatch",
+            Reason::PartitionedInsecure => "partitioned-insecure",
+            Reason::ThirdPartyBlocked | Reason::ThirdPartyBlockedOnSend => "third-party-blocked",
+            Reason::ThirdPartyPartitioned => "third-party-partitioned",
+            Reason::CredentialsNotIncluded | Reason::CredentialsNotIncludedOnStore => {
+                "credentials-not-included"
+            }
+            Reason::PreflightNoCookies => "preflight-no-cookies",
+            Reason::CorsNoAllowOrigin => "cors-no-allow-origin",
+            Reason::CorsAllowOriginMismatch => "cors-allow-origin-mismatch",
+            Reason::CorsWildcardWithCredentials => "cors-wildcard-with-credentials",
+            Reason::CorsNoAllowCredentials => "cors-no-allow-credentials",
+            Reason::CorsPreflightStatus => "cors-preflight-status",
+            Reason::CorsMethodNotAllowed => "cors-method-not-allowed",
+            Reason::CorsHeaderNotAllowed => "cors-header-not-allowed",
+            Reason::CorsPreflightFailed => "cors-preflight-failed",
+            Reason::XfoDeny => "x-frame-options-deny",
+            Reason::XfoSameOrigin => "x-frame-options-sameorigin",
+            Reason::XfoConflicting => "x-frame-options-conflicting",
+            Reason::CspFrameAncestors => "csp-frame-ancestors",
+            Reason::MixedContent => "mixed-content",
         }
     }
 
@@ -182,12 +256,29 @@ impl Reason {
     /// The table entry for this reason.
     pub fn info(self) -> Option<&'static ReasonInfo> {
         let code = self.code();
-        let phase = if self.is_store_reason() {
-            "store"
-        } else {
-            "send"
-        };
+        let phase = self.phase();
         REASONS.iter().find(|r| r.code == code && r.phase == phase)
+    }
+
+    /// Which decision the reason explains: `store`, `send`, `cors` or `frame`.
+    pub fn phase(self) -> &'static str {
+        match self {
+            Reason::CorsNoAllowOrigin
+            | Reason::CorsAllowOriginMismatch
+            | Reason::CorsWildcardWithCredentials
+            | Reason::CorsNoAllowCredentials
+            | Reason::CorsPreflightStatus
+            | Reason::CorsMethodNotAllowed
+            | Reason::CorsHeaderNotAllowed
+            | Reason::CorsPreflightFailed => "cors",
+            Reason::XfoDeny
+            | Reason::XfoSameOrigin
+            | Reason::XfoConflicting
+            | Reason::CspFrameAncestors
+            | Reason::MixedContent => "frame",
+            _ if self.is_store_reason() => "store",
+            _ => "send",
+        }
     }
 
     /// Whether the reason explains a refusal to store (as opposed to send).
@@ -204,6 +295,25 @@ impl Reason {
                 | Reason::SameSiteLax
                 | Reason::SameSiteUnspecifiedTreatedAsLax
                 | Reason::PartitionMismatch
+                | Reason::ThirdPartyBlockedOnSend
+                | Reason::ThirdPartyPartitioned
+                | Reason::CredentialsNotIncluded
+                | Reason::PreflightNoCookies
+        ) && !matches!(
+            self,
+            Reason::CorsNoAllowOrigin
+                | Reason::CorsAllowOriginMismatch
+                | Reason::CorsWildcardWithCredentials
+                | Reason::CorsNoAllowCredentials
+                | Reason::CorsPreflightStatus
+                | Reason::CorsMethodNotAllowed
+                | Reason::CorsHeaderNotAllowed
+                | Reason::CorsPreflightFailed
+                | Reason::XfoDeny
+                | Reason::XfoSameOrigin
+                | Reason::XfoConflicting
+                | Reason::CspFrameAncestors
+                | Reason::MixedContent
         )
     }
 }
@@ -402,6 +512,153 @@ pub static REASONS: &[ReasonInfo] = &[
         fix: "Partitioned cookies are per top-level site by design; use the Storage Access API for cross-partition state.",
         source: "CHIPS (draft-cutler-httpbis-partitioned-cookies)",
     },
+    ReasonInfo {
+        code: "nameless-with-equals",
+        phase: "store",
+        meaning: "The line starts with `=` (an empty cookie name); Firefox refuses such a cookie, Chromium stores it as a nameless cookie.",
+        fix: "Give the cookie a name: `name=value`.",
+        source: "Firefox network.cookie.block_nameless_with_equal_char",
+    },
+    ReasonInfo {
+        code: "partitioned-insecure",
+        phase: "store",
+        meaning: "A `Partitioned` cookie without `Secure` (or set from a non-secure URL) is refused.",
+        fix: "Add `Secure` (and serve over https); CHIPS cookies must be Secure.",
+        source: "CHIPS; Chromium IsCookiePartitionedValid",
+    },
+    ReasonInfo {
+        code: "third-party-blocked",
+        phase: "store",
+        meaning: "This response is third-party (cross-site with the top-level page) and the browser blocks third-party cookies, so the cookie is not stored.",
+        fix: "Add `Partitioned` (CHIPS) for per-embedder state, call document.requestStorageAccess() from the frame, or serve the app under the embedder's site.",
+        source: "Chromium CookieSettings (third-party blocking); Safari ITP",
+    },
+    ReasonInfo {
+        code: "third-party-blocked",
+        phase: "send",
+        meaning: "The request is third-party (cross-site with the top-level page) and the browser blocks third-party cookies, so the cookie is not sent.",
+        fix: "Add `Partitioned` (CHIPS) for per-embedder state, call document.requestStorageAccess() from the frame, or serve the app under the embedder's site.",
+        source: "Chromium CookieSettings (third-party blocking); Safari ITP",
+    },
+    ReasonInfo {
+        code: "third-party-partitioned",
+        phase: "send",
+        meaning: "The request is third-party and the browser keeps a separate cookie jar per top-level site (Firefox Total Cookie Protection): the cookie set outside this embed is not visible here.",
+        fix: "Expect per-embedder state in third-party frames; to reach the unpartitioned cookie call document.requestStorageAccess() from the frame.",
+        source: "Firefox cookieBehavior 5 (Total Cookie Protection)",
+    },
+    ReasonInfo {
+        code: "credentials-not-included",
+        phase: "send",
+        meaning: "The request was made without credentials (fetch `credentials: \"omit\"`, or the default `\"same-origin\"` to another origin), so no cookie is attached.",
+        fix: "Call fetch(url, { credentials: \"include\" }) (axios: withCredentials: true) and answer with Access-Control-Allow-Credentials: true and the exact origin.",
+        source: "WHATWG Fetch §4.5 HTTP-network-or-cache fetch (includeCredentials)",
+    },
+    ReasonInfo {
+        code: "credentials-not-included",
+        phase: "store",
+        meaning: "The response came to a request made without credentials, so its Set-Cookie is ignored.",
+        fix: "Make the request with credentials: \"include\" (or from the same origin).",
+        source: "WHATWG Fetch §4.6 HTTP-network fetch (store Set-Cookie only if includeCredentials)",
+    },
+    ReasonInfo {
+        code: "preflight-no-cookies",
+        phase: "send",
+        meaning: "A CORS preflight (OPTIONS) never carries cookies; the server must answer it without authentication.",
+        fix: "Answer OPTIONS without requiring the session cookie.",
+        source: "WHATWG Fetch §4.8 CORS-preflight fetch",
+    },
+    ReasonInfo {
+        code: "cors-no-allow-origin",
+        phase: "cors",
+        meaning: "The response has no Access-Control-Allow-Origin, so script on another origin cannot read it.",
+        fix: "Answer with Access-Control-Allow-Origin: <the calling origin> (and Vary: Origin).",
+        source: "WHATWG Fetch §4.10 CORS check step 2",
+    },
+    ReasonInfo {
+        code: "cors-allow-origin-mismatch",
+        phase: "cors",
+        meaning: "Access-Control-Allow-Origin does not equal the calling origin exactly (scheme, host, port; no trailing slash; a single value).",
+        fix: "Echo exactly one allowed origin, e.g. `https://app.example`, taken from an allow-list, with Vary: Origin.",
+        source: "WHATWG Fetch §4.10 CORS check step 5",
+    },
+    ReasonInfo {
+        code: "cors-wildcard-with-credentials",
+        phase: "cors",
+        meaning: "Access-Control-Allow-Origin: * does not work for requests with credentials.",
+        fix: "Answer with the exact calling origin instead of `*`, plus Access-Control-Allow-Credentials: true and Vary: Origin.",
+        source: "WHATWG Fetch §4.10 CORS check step 3",
+    },
+    ReasonInfo {
+        code: "cors-no-allow-credentials",
+        phase: "cors",
+        meaning: "The request carries credentials and the response lacks Access-Control-Allow-Credentials: true.",
+        fix: "Add `Access-Control-Allow-Credentials: true` (exactly, lower-case true).",
+        source: "WHATWG Fetch §4.10 CORS check step 7",
+    },
+    ReasonInfo {
+        code: "cors-preflight-status",
+        phase: "cors",
+        meaning: "The preflight (OPTIONS) answered with a status outside 200-299.",
+        fix: "Answer OPTIONS with 204 (or 200) and the CORS headers, before any authentication check.",
+        source: "WHATWG Fetch §4.8 CORS-preflight fetch step 7",
+    },
+    ReasonInfo {
+        code: "cors-method-not-allowed",
+        phase: "cors",
+        meaning: "The preflight's Access-Control-Allow-Methods does not list the request's method (`*` does not count with credentials).",
+        fix: "List the method explicitly in Access-Control-Allow-Methods.",
+        source: "WHATWG Fetch §4.8 CORS-preflight fetch step 7.5",
+    },
+    ReasonInfo {
+        code: "cors-header-not-allowed",
+        phase: "cors",
+        meaning: "The preflight's Access-Control-Allow-Headers does not list a request header (`*` does not count with credentials, nor for Authorization).",
+        fix: "List each request header explicitly in Access-Control-Allow-Headers.",
+        source: "WHATWG Fetch §4.8 CORS-preflight fetch step 7.6",
+    },
+    ReasonInfo {
+        code: "cors-preflight-failed",
+        phase: "cors",
+        meaning: "The preflight failed, so the browser never sent the request.",
+        fix: "Fix the preflight answer (see its reasons).",
+        source: "WHATWG Fetch §4.8 CORS-preflight fetch",
+    },
+    ReasonInfo {
+        code: "x-frame-options-deny",
+        phase: "frame",
+        meaning: "X-Frame-Options: DENY refuses every embedding.",
+        fix: "Remove X-Frame-Options and send `Content-Security-Policy: frame-ancestors 'self' https://embedder.example`.",
+        source: "HTML §7.4.6 X-Frame-Options step 8",
+    },
+    ReasonInfo {
+        code: "x-frame-options-sameorigin",
+        phase: "frame",
+        meaning: "X-Frame-Options: SAMEORIGIN refuses the frame because an ancestor is another origin.",
+        fix: "Send `Content-Security-Policy: frame-ancestors 'self' https://embedder.example` (it overrides X-Frame-Options).",
+        source: "HTML §7.4.6 X-Frame-Options step 9",
+    },
+    ReasonInfo {
+        code: "x-frame-options-conflicting",
+        phase: "frame",
+        meaning: "Several different X-Frame-Options values are treated as DENY.",
+        fix: "Send one X-Frame-Options value, or better a CSP frame-ancestors directive.",
+        source: "HTML §7.4.6 X-Frame-Options step 6",
+    },
+    ReasonInfo {
+        code: "csp-frame-ancestors",
+        phase: "frame",
+        meaning: "The CSP frame-ancestors directive does not allow one of the frame's ancestors.",
+        fix: "Add the embedding origin to frame-ancestors, e.g. `frame-ancestors 'self' https://embedder.example`.",
+        source: "CSP3 §6.4.2 frame-ancestors",
+    },
+    ReasonInfo {
+        code: "mixed-content",
+        phase: "frame",
+        meaning: "An https page may not load an http frame, script, stylesheet or fetch (mixed content); the request is not made.",
+        fix: "Serve the resource over https.",
+        source: "W3C Mixed Content §4.4",
+    },
 ];
 
 #[cfg(test)]
@@ -434,6 +691,27 @@ mod tests {
         Reason::SameSiteLax,
         Reason::SameSiteUnspecifiedTreatedAsLax,
         Reason::PartitionMismatch,
+        Reason::NamelessWithEquals,
+        Reason::PartitionedInsecure,
+        Reason::ThirdPartyBlocked,
+        Reason::ThirdPartyBlockedOnSend,
+        Reason::ThirdPartyPartitioned,
+        Reason::CredentialsNotIncluded,
+        Reason::CredentialsNotIncludedOnStore,
+        Reason::PreflightNoCookies,
+        Reason::CorsNoAllowOrigin,
+        Reason::CorsAllowOriginMismatch,
+        Reason::CorsWildcardWithCredentials,
+        Reason::CorsNoAllowCredentials,
+        Reason::CorsPreflightStatus,
+        Reason::CorsMethodNotAllowed,
+        Reason::CorsHeaderNotAllowed,
+        Reason::CorsPreflightFailed,
+        Reason::XfoDeny,
+        Reason::XfoSameOrigin,
+        Reason::XfoConflicting,
+        Reason::CspFrameAncestors,
+        Reason::MixedContent,
     ];
 
     #[test]

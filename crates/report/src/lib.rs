@@ -6,6 +6,7 @@
 pub mod browser_doc;
 mod style;
 pub mod text;
+pub mod trace_text;
 
 pub use style::Style;
 

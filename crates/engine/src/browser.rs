@@ -1,0 +1,1377 @@
+//! One browser profile running a scenario: the frame tree, the jar, the clock,
+//! Storage Access grants; each step becomes requests whose cookie, CORS and
+//! framing decisions go into the trace.
+
+use cookie_doctor_cookie::{
+    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, PartitionKey, Reason, SameSite, SetContext,
+    SetOutcome, Time, is_safe_method, parse_set_cookie,
+};
+use cookie_doctor_fetch::{
+    ContextKnobs, CorsRequest, CredentialsMode, Headers, RequestContext, RequestShape, cors,
+    framing, request_context,
+};
+use cookie_doctor_inputs::{Credentials, Expect, LoadAs, Scenario, Step, StepKind};
+use cookie_doctor_profiles::{Profile, RedirectChain, StorageAccessScope, ThirdPartyCookies};
+use cookie_doctor_site::{Origin, PublicSuffixList, Site};
+use url::Url;
+
+use crate::trace::{
+    Blocked, CookieRef, CorsTrace, ExcludedCookie, ExpectResult, JarCookie, RequestTrace, Run,
+    SetCookieTrace, StepTrace,
+};
+
+/// Browsers stop following redirects after this many (Fetch "HTTP-redirect
+/// fetch" step 5: "If request's redirect count is 20, return a network error").
+const MAX_REDIRECTS: usize = 20;
+
+/// A scenario's `[[response]]` entries, indexed by origin + path.
+pub(crate) struct Responses {
+    entries: Vec<ResponseEntry>,
+}
+
+struct ResponseEntry {
+    key: String,
+    status: u16,
+    location: Option<String>,
+    headers: Headers,
+}
+
+/// A response as the engine sees it.
+struct Response<'a> {
+    status: u16,
+    location: Option<&'a str>,
+    headers: &'a Headers,
+}
+
+impl Responses {
+    pub(crate) fn new(scenario: &Scenario) -> Responses {
+        let entries = scenario
+            .responses
+            .iter()
+            .filter_map(|spec| {
+                let url = Url::parse(&spec.url).ok()?;
+                Some(ResponseEntry {
+                    key: response_key(&url),
+                    status: spec.status,
+                    location: spec.location.clone(),
+                    headers: Headers::from_lines(&spec.headers),
+                })
+            })
+            .collect();
+        Responses { entries }
+    }
+
+    /// "A request matches the entry with the same origin and path (the query is
+    /// ignored). Anything unmatched gets 200 with no extra headers."
+    fn find<'a>(&'a self, url: &Url, empty: &'a Headers) -> Response<'a> {
+        let key = response_key(url);
+        match self.entries.iter().find(|e| e.key == key) {
+            Some(e) => Response {
+                status: e.status,
+                location: e.location.as_deref(),
+                headers: &e.headers,
+            },
+            None => Response {
+                status: 200,
+                location: None,
+                headers: empty,
+            },
+        }
+    }
+}
+
+fn response_key(url: &Url) -> String {
+    format!("{}{}", url.origin().ascii_serialization(), url.path())
+}
+
+/// A document in the frame tree.
+#[derive(Clone, Debug)]
+struct Frame {
+    name: String,
+    url: Url,
+    origin: Origin,
+    site: Site,
+    parent: Option<usize>,
+    /// Navigated away or removed with its parent.
+    gone: bool,
+    /// The document was refused (framing, mixed content): an error page.
+    refused: Option<String>,
+    /// `document.requestStorageAccess()` was granted to this document.
+    storage_access: bool,
+}
+
+/// How a request relates to the frame tree.
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    /// Navigates the top-level document.
+    TopNavigation,
+    /// Navigates a frame whose container document is this frame.
+    FrameNavigation { container: usize },
+    /// A subresource or fetch made by this frame's document.
+    Subresource { client: usize },
+}
+
+struct RequestPlan {
+    url: Url,
+    method: String,
+    destination: &'static str,
+    kind: Kind,
+    initiator: Option<usize>,
+    credentials: CredentialsMode,
+    /// fetch(): CORS applies to cross-origin requests; the author headers.
+    cors_headers: Option<Headers>,
+}
+
+struct RequestOutcome {
+    traces: Vec<RequestTrace>,
+    final_url: Url,
+    /// The document was refused or never requested.
+    refused: Option<String>,
+}
+
+/// The state of one browser while it runs a scenario.
+pub(crate) struct Browser<'a> {
+    profile: &'a Profile,
+    psl: &'a dyn PublicSuffixList,
+    responses: &'a Responses,
+    frames: Vec<Frame>,
+    top: Option<usize>,
+    jar: CookieJar,
+    now: Time,
+    /// Storage Access grants with site-pair scope: (top-level site, embedded site).
+    grants: Vec<(Site, Site)>,
+    empty: Headers,
+}
+
+impl<'a> Browser<'a> {
+    pub(crate) fn new(
+        profile: &'a Profile,
+        psl: &'a dyn PublicSuffixList,
+        responses: &'a Responses,
+        start: Time,
+    ) -> Browser<'a> {
+        Browser {
+            profile,
+            psl,
+            responses,
+            frames: Vec::new(),
+            top: None,
+            jar: CookieJar::new(),
+            now: start,
+            grants: Vec::new(),
+            empty: Headers::new(),
+        }
+    }
+
+    fn env(&self) -> Env<'a> {
+        Env {
+            now: self.now,
+            psl: self.psl,
+            policy: &self.profile.policy,
+        }
+    }
+
+    fn knobs(&self) -> ContextKnobs {
+        ContextKnobs {
+            schemeful_same_site: self.profile.schemeful_same_site,
+            third_party_schemeful: self.profile.third_party_schemeful,
+            ancestor_bit: self.profile.chips.ancestor_bit,
+        }
+    }
+
+    fn site_of(&self, url: &Url) -> Option<(Origin, Site)> {
+        let origin = Origin::of_url(url).ok()?;
+        let site = Site::of(&origin, self.psl);
+        Some((origin, site))
+    }
+
+    /// The live frame called `name` (`top` is the top-level document).
+    fn frame_named(&self, name: &str) -> Option<usize> {
+        if name == "top" {
+            return self.top;
+        }
+        self.frames
+            .iter()
+            .rposition(|f| !f.gone && f.name == name && self.top.is_some())
+    }
+
+    /// The frame, then each ancestor up to the top-level document.
+    fn chain_from(&self, frame: usize) -> Vec<usize> {
+        let mut chain = Vec::new();
+        let mut at = Some(frame);
+        while let Some(i) = at {
+            if chain.len() > self.frames.len() {
+                break;
+            }
+            chain.push(i);
+            at = self.frames.get(i).and_then(|f| f.parent);
+        }
+        chain
+    }
+
+    /// Runs the whole scenario.
+    pub(crate) fn run(mut self, scenario: &Scenario) -> Run {
+        let steps = scenario
+            .steps
+            .iter()
+            .map(|step| {
+                let mut trace = self.step(step);
+                trace.expect = self.check_expectations(step, &trace);
+                trace
+            })
+            .collect();
+        let jar = self.final_jar();
+        Run {
+            browser: self.profile.name.clone(),
+            steps,
+            jar,
+        }
+    }
+
+    fn step(&mut self, step: &Step) -> StepTrace {
+        let mut trace = StepTrace {
+            index: step.index,
+            kind: step.kind.as_str().to_string(),
+            from: (!matches!(step.kind, StepKind::Open | StepKind::Wait))
+                .then(|| step.from.clone().unwrap_or_else(|| "top".into())),
+            requests: Vec::new(),
+            js_cookie: None,
+            js_set: None,
+            storage_access: None,
+            error: None,
+            expect: Vec::new(),
+        };
+        let from_name = step.from.as_deref().unwrap_or("top");
+        let url = step.url.as_deref().and_then(|u| Url::parse(u).ok());
+        let from = self.frame_named(from_name);
+        // Every kind but `open` and `wait` runs in a document.
+        let needs_document = !matches!(step.kind, StepKind::Open | StepKind::Wait);
+        if needs_document {
+            match from.and_then(|i| self.frames.get(i)) {
+                None => {
+                    trace.error = Some(format!("no frame named {from_name}"));
+                    return trace;
+                }
+                Some(frame) => {
+                    if let Some(refused) = &frame.refused {
+                        trace.error =
+                            Some(format!("frame {from_name} shows an error page ({refused})"));
+                        return trace;
+                    }
+                }
+            }
+        }
+        let from = from.unwrap_or(0);
+        match step.kind {
+            StepKind::Open | StepKind::Click => {
+                let Some(url) = url else {
+                    trace.error = Some("bad URL".into());
+                    return trace;
+                };
+                let initiator = (step.kind == StepKind::Click).then_some(from);
+                let out = self.navigate_top(url, "GET".into(), initiator);
+                trace.requests = out.traces;
+            }
+            StepKind::Submit => {
+                let Some(mut url) = url else {
+                    trace.error = Some("bad URL".into());
+                    return trace;
+                };
+                let method = step
+                    .method
+                    .clone()
+                    .unwrap_or_else(|| "POST".into())
+                    .to_ascii_uppercase();
+                if method == "GET" {
+                    // HTML "mutate action URL": a GET form replaces the query with
+                    // its fields (the harness carries the action's query over as
+                    // fields), so an action without a query gains an empty one.
+                    let query = url.query().unwrap_or_default().to_string();
+                    url.set_query(Some(&query));
+                }
+                let target = step.target.as_deref().unwrap_or("top");
+                if target == "top" {
+                    trace.requests = self.navigate_top(url, method, Some(from)).traces;
+                } else {
+                    match self.frame_named(target) {
+                        Some(frame) => {
+                            let out = self.navigate_frame(frame, url, method, Some(from));
+                            trace.requests = out.traces;
+                        }
+                        None => trace.error = Some(format!("no frame named {target}")),
+                    }
+                }
+            }
+            StepKind::Iframe => {
+                let Some(url) = url else {
+                    trace.error = Some("bad URL".into());
+                    return trace;
+                };
+                let name = step.name.clone().unwrap_or_default();
+                let out = self.create_frame(from, name, url);
+                trace.requests = out.traces;
+                if let Some(refused) = out.refused {
+                    trace.error = Some(refused);
+                }
+            }
+            StepKind::Load => {
+                let Some(url) = url else {
+                    trace.error = Some("bad URL".into());
+                    return trace;
+                };
+                let destination = match step.load_as {
+                    Some(LoadAs::Script) => "script",
+                    Some(LoadAs::Style) => "style",
+                    _ => "image",
+                };
+                let out = self.subresource(RequestPlan {
+                    url,
+                    method: "GET".into(),
+                    destination,
+                    kind: Kind::Subresource { client: from },
+                    initiator: Some(from),
+                    // No-cors loads carry credentials (Fetch: "include" for
+                    // elements without a crossorigin attribute).
+                    credentials: CredentialsMode::Include,
+                    cors_headers: None,
+                });
+                trace.requests = out.traces;
+                if let Some(refused) = out.refused {
+                    trace.error = Some(refused);
+                }
+            }
+            StepKind::Fetch => {
+                let Some(url) = url else {
+                    trace.error = Some("bad URL".into());
+                    return trace;
+                };
+                let credentials = match step.credentials {
+                    Some(Credentials::Omit) => CredentialsMode::Omit,
+                    Some(Credentials::Include) => CredentialsMode::Include,
+                    Some(Credentials::SameOrigin) | None => CredentialsMode::SameOrigin,
+                };
+                let headers = Headers::from_lines(step.headers.as_deref().unwrap_or_default());
+                let method = step.method.clone().unwrap_or_else(|| "GET".into());
+                let out = self.subresource(RequestPlan {
+                    url,
+                    method: normalize_method(&method),
+                    destination: "empty",
+                    kind: Kind::Subresource { client: from },
+                    initiator: Some(from),
+                    credentials,
+                    cors_headers: Some(headers),
+                });
+                trace.requests = out.traces;
+                if let Some(refused) = out.refused {
+                    trace.error = Some(refused);
+                }
+            }
+            StepKind::JsSet => {
+                let line = step.cookie.clone().unwrap_or_default();
+                trace.js_set = Some(self.script_write(from, &line));
+            }
+            StepKind::JsRead => {
+                trace.js_cookie = Some(self.script_read(from));
+            }
+            StepKind::Wait => {
+                let seconds = step.seconds.unwrap_or(0.0);
+                // Time passes in whole seconds; a partial second rounds up so that a
+                // cookie due to expire during the wait has expired (the real browser
+                // also spends time between steps).
+                let whole = if seconds.is_finite() && seconds > 0.0 {
+                    seconds.ceil() as i64
+                } else {
+                    0
+                };
+                self.now = self.now.plus(whole);
+            }
+            StepKind::StorageAccess => {
+                trace.storage_access = Some(self.request_storage_access(from));
+            }
+        }
+        trace
+    }
+
+    // ---- navigations -------------------------------------------------------
+
+    fn navigate_top(
+        &mut self,
+        url: Url,
+        method: String,
+        initiator: Option<usize>,
+    ) -> RequestOutcome {
+        let out = self.fetch(RequestPlan {
+            url,
+            method,
+            destination: "document",
+            kind: Kind::TopNavigation,
+            initiator,
+            credentials: CredentialsMode::Include,
+            cors_headers: None,
+        });
+        // The top-level document is replaced and every frame goes.
+        self.frames.clear();
+        if let Some((origin, site)) = self.site_of(&out.final_url) {
+            self.frames.push(Frame {
+                name: "top".into(),
+                url: out.final_url.clone(),
+                origin,
+                site,
+                parent: None,
+                gone: false,
+                refused: out.refused.clone(),
+                storage_access: false,
+            });
+            self.top = Some(0);
+        } else {
+            self.top = None;
+        }
+        out
+    }
+
+    fn create_frame(&mut self, container: usize, name: String, url: Url) -> RequestOutcome {
+        let index = self.frames.len();
+        let placeholder = self.site_of(&url).map(|(origin, site)| Frame {
+            name: name.clone(),
+            url: url.clone(),
+            origin,
+            site,
+            parent: Some(container),
+            gone: true,
+            refused: None,
+            storage_access: false,
+        });
+        let Some(frame) = placeholder else {
+            return RequestOutcome {
+                traces: Vec::new(),
+                final_url: url,
+                refused: Some("bad URL".into()),
+            };
+        };
+        self.frames.push(frame);
+        let out = self.load_frame(index, container, url, "GET".into(), Some(container));
+        if let Some(f) = self.frames.get_mut(index) {
+            f.gone = false;
+        }
+        out
+    }
+
+    fn navigate_frame(
+        &mut self,
+        frame: usize,
+        url: Url,
+        method: String,
+        initiator: Option<usize>,
+    ) -> RequestOutcome {
+        let Some(container) = self.frames.get(frame).and_then(|f| f.parent) else {
+            return self.navigate_top(url, method, initiator);
+        };
+        // The frame's old document goes, with every frame inside it.
+        self.remove_descendants(frame);
+        self.load_frame(frame, container, url, method, initiator)
+    }
+
+    fn remove_descendants(&mut self, frame: usize) {
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for i in 0..self.frames.len() {
+                let parent_gone_or_target =
+                    self.frames.get(i).and_then(|f| f.parent).is_some_and(|p| {
+                        p == frame || self.frames.get(p).is_some_and(|pf| pf.gone)
+                    });
+                if let Some(f) = self.frames.get_mut(i)
+                    && parent_gone_or_target
+                    && !f.gone
+                    && i != frame
+                {
+                    f.gone = true;
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    fn load_frame(
+        &mut self,
+        frame: usize,
+        container: usize,
+        url: Url,
+        method: String,
+        initiator: Option<usize>,
+    ) -> RequestOutcome {
+        if let Some(reason) = self.mixed_content(container, &url, "iframe") {
+            if let Some(f) = self.frames.get_mut(frame) {
+                f.refused = Some("frame-not-loaded".into());
+            }
+            return RequestOutcome {
+                traces: vec![self.never_sent(&url, &method, "iframe", reason)],
+                final_url: url,
+                refused: Some("frame-not-loaded (mixed content)".into()),
+            };
+        }
+        let out = self.fetch(RequestPlan {
+            url,
+            method,
+            destination: "iframe",
+            kind: Kind::FrameNavigation { container },
+            initiator,
+            credentials: CredentialsMode::Include,
+            cors_headers: None,
+        });
+        if let Some((origin, site)) = self.site_of(&out.final_url)
+            && let Some(f) = self.frames.get_mut(frame)
+        {
+            f.url = out.final_url.clone();
+            f.origin = origin;
+            f.site = site;
+            f.refused = out.refused.clone();
+            f.storage_access = false;
+        }
+        out
+    }
+
+    fn subresource(&mut self, plan: RequestPlan) -> RequestOutcome {
+        let Kind::Subresource { client } = plan.kind else {
+            return self.fetch(plan);
+        };
+        let mut plan = plan;
+        if let Some(reason) = self.mixed_content(client, &plan.url, plan.destination) {
+            if plan.destination == "image" {
+                // Mixed Content §4.3 (Level 2): images are upgraded to https.
+                let _ = plan.url.set_scheme("https");
+            } else {
+                return RequestOutcome {
+                    traces: vec![self.never_sent(
+                        &plan.url,
+                        &plan.method,
+                        plan.destination,
+                        reason,
+                    )],
+                    final_url: plan.url,
+                    refused: Some("mixed content".into()),
+                };
+            }
+        }
+        self.fetch(plan)
+    }
+
+    /// W3C Mixed Content: a request from a secure document to an `http:` URL that
+    /// is not potentially trustworthy (loopback).
+    fn mixed_content(&self, client: usize, url: &Url, _destination: &str) -> Option<Reason> {
+        let document = self.frames.get(client)?;
+        let secure_document = document.url.scheme() == "https";
+        let insecure_target =
+            url.scheme() == "http" && !Origin::of_url(url).is_ok_and(|o| o.host.is_loopback());
+        (secure_document && insecure_target).then_some(Reason::MixedContent)
+    }
+
+    fn never_sent(
+        &self,
+        url: &Url,
+        method: &str,
+        destination: &str,
+        reason: Reason,
+    ) -> RequestTrace {
+        let top = self.top_site_string();
+        RequestTrace {
+            url: url.to_string(),
+            method: method.to_string(),
+            destination: destination.to_string(),
+            site_for_cookies: None,
+            same_site: false,
+            top_level_site: top,
+            third_party: false,
+            sent: Vec::new(),
+            excluded: Vec::new(),
+            set_cookie: Vec::new(),
+            cors: None,
+            blocked: Some(Blocked {
+                by: "mixed-content".into(),
+                reasons: vec![reason],
+            }),
+            status: 0,
+        }
+    }
+
+    fn top_site_string(&self) -> String {
+        self.top
+            .and_then(|t| self.frames.get(t))
+            .map(|f| f.site.to_string())
+            .unwrap_or_default()
+    }
+
+    // ---- the request itself ----------------------------------------------
+
+    /// Sends a request and follows its redirects: every hop is a request with its
+    /// own context, cookies and Set-Cookie.
+    fn fetch(&mut self, plan: RequestPlan) -> RequestOutcome {
+        let mut traces = Vec::new();
+        let mut url = plan.url.clone();
+        let mut method = plan.method.clone();
+        let mut redirect_sites: Vec<Site> = Vec::new();
+        let client_origin = match plan.kind {
+            Kind::Subresource { client } => self.frames.get(client).map(|f| f.origin.clone()),
+            _ => None,
+        };
+
+        // CORS-preflight fetch (Fetch §4.8), for a cross-origin fetch() whose
+        // method or headers are not safelisted.
+        let mut cors_for_main: Option<(bool, Vec<Reason>)> = None;
+        if let (Some(headers), Some(origin)) = (&plan.cors_headers, &client_origin) {
+            let cross_origin = Origin::of_url(&url).map_or(true, |o| o != *origin);
+            if cross_origin {
+                let request = CorsRequest {
+                    origin,
+                    method: &method,
+                    headers,
+                    credentials: plan.credentials,
+                };
+                if let Some(preflight) = cors::preflight_for(&request) {
+                    let response = self.responses.find(&url, &self.empty);
+                    let result = cors::check_preflight_with(
+                        &request,
+                        &preflight,
+                        response.status,
+                        response.headers,
+                        cors::CorsOptions {
+                            authorization_covered_by_wildcard: self
+                                .profile
+                                .cors_wildcard_covers_authorization,
+                        },
+                    );
+                    let mut trace =
+                        self.describe_without_cookies(&plan, &url, "OPTIONS", &redirect_sites);
+                    trace.status = response.status;
+                    trace.set_cookie = response
+                        .headers
+                        .get_all("set-cookie")
+                        .map(|line| SetCookieTrace {
+                            line: line.to_string(),
+                            stored: false,
+                            reasons: vec![Reason::CredentialsNotIncludedOnStore],
+                            cookie: None,
+                            deleted: false,
+                        })
+                        .collect();
+                    match result {
+                        Ok(()) => {
+                            trace.cors = Some(CorsTrace {
+                                preflight: true,
+                                readable: true,
+                                reasons: Vec::new(),
+                            });
+                            traces.push(trace);
+                            cors_for_main = Some((true, Vec::new()));
+                        }
+                        Err(reasons) => {
+                            trace.cors = Some(CorsTrace {
+                                preflight: true,
+                                readable: false,
+                                reasons: reasons.clone(),
+                            });
+                            let mut all = vec![Reason::CorsPreflightFailed];
+                            all.extend(reasons);
+                            trace.blocked = Some(Blocked {
+                                by: "cors-preflight".into(),
+                                reasons: all,
+                            });
+                            traces.push(trace);
+                            return RequestOutcome {
+                                traces,
+                                final_url: url,
+                                refused: Some("cors-preflight".into()),
+                            };
+                        }
+                    }
+                } else {
+                    cors_for_main = Some((false, Vec::new()));
+                }
+            }
+        }
+
+        let mut last_headers: Option<Headers> = None;
+        for hop in 0..=MAX_REDIRECTS {
+            let Some((hop_origin, url_site)) = self.site_of(&url) else {
+                break;
+            };
+            let context = self.context_for(&plan, &url_site, &redirect_sites);
+            let include_credentials = match plan.credentials {
+                CredentialsMode::Include => true,
+                CredentialsMode::Omit => false,
+                // Fetch: "same-origin" includes credentials only while the request
+                // stays same-origin (response tainting "basic").
+                CredentialsMode::SameOrigin => {
+                    client_origin.as_ref().is_none_or(|o| *o == hop_origin)
+                }
+            };
+            let unpartitioned = self.unpartitioned_access(&plan, &context, &url_site);
+            let cookie_url = CookieUrl::from_url(&url).ok();
+            let safe = is_safe_method(&method);
+            let top_nav = matches!(plan.kind, Kind::TopNavigation);
+
+            let (sent, excluded) = match &cookie_url {
+                Some(cu) => self.cookies_for_request(
+                    cu,
+                    &context,
+                    safe,
+                    top_nav,
+                    include_credentials,
+                    unpartitioned,
+                ),
+                None => (Vec::new(), Vec::new()),
+            };
+
+            let response = self.responses.find(&url, &self.empty);
+            let status = response.status;
+            let location = response.location.map(str::to_string);
+            let headers = response.headers.clone();
+            let mut set_cookie = Vec::new();
+            if let Some(cu) = &cookie_url {
+                for line in headers.get_all("set-cookie") {
+                    set_cookie.push(self.receive_set_cookie(
+                        line,
+                        cu,
+                        &context,
+                        top_nav,
+                        include_credentials,
+                        unpartitioned,
+                    ));
+                }
+            }
+            traces.push(RequestTrace {
+                url: url.to_string(),
+                method: method.clone(),
+                destination: plan.destination.to_string(),
+                site_for_cookies: context.site_for_cookies.as_ref().map(ToString::to_string),
+                same_site: context.same_site,
+                top_level_site: context.top_level_site.to_string(),
+                third_party: context.third_party,
+                sent,
+                excluded,
+                set_cookie,
+                cors: None,
+                blocked: None,
+                status,
+            });
+
+            let redirect = matches!(status, 301 | 302 | 303 | 307 | 308);
+            match (redirect, location.and_then(|l| url.join(&l).ok())) {
+                (true, Some(next)) if hop < MAX_REDIRECTS => {
+                    // Fetch "HTTP-redirect fetch" step 12: 301/302 turn POST into
+                    // GET; 303 turns everything but HEAD into GET.
+                    if (matches!(status, 301 | 302) && method == "POST")
+                        || (status == 303 && method != "HEAD")
+                    {
+                        method = "GET".into();
+                    }
+                    redirect_sites.push(url_site);
+                    url = next;
+                }
+                (true, Some(_)) => {
+                    if let Some(last) = traces.last_mut() {
+                        last.blocked = Some(Blocked {
+                            by: "redirect-limit".into(),
+                            reasons: Vec::new(),
+                        });
+                    }
+                    return RequestOutcome {
+                        traces,
+                        final_url: url,
+                        refused: Some("net::ERR_TOO_MANY_REDIRECTS".into()),
+                    };
+                }
+                _ => {
+                    last_headers = Some(headers);
+                    break;
+                }
+            }
+        }
+
+        let mut refused = None;
+        let headers = last_headers.unwrap_or_default();
+        // CORS check on the final response (Fetch §4.10).
+        if let (Some((preflight, _)), Some(origin), Some(author)) =
+            (&cors_for_main, &client_origin, &plan.cors_headers)
+        {
+            let request = CorsRequest {
+                origin,
+                method: &method,
+                headers: author,
+                credentials: plan.credentials,
+            };
+            let verdict = cors::cors_check(&request, &headers);
+            if let Some(last) = traces.last_mut() {
+                last.cors = Some(CorsTrace {
+                    preflight: *preflight,
+                    readable: verdict.is_ok(),
+                    reasons: verdict.err().unwrap_or_default(),
+                });
+            }
+        }
+        // Framing (HTML "check a navigation response's adherence to
+        // X-Frame-Options" and CSP frame-ancestors) for frame navigations.
+        if let Kind::FrameNavigation { container } = plan.kind
+            && let Ok(response_origin) = Origin::of_url(&url)
+        {
+            let ancestors: Vec<Origin> = self
+                .chain_from(container)
+                .into_iter()
+                .filter_map(|i| self.frames.get(i).map(|f| f.origin.clone()))
+                .collect();
+            if let Err(reasons) = framing::check_framing_with(
+                &headers,
+                &response_origin,
+                &ancestors,
+                framing::FramingOptions {
+                    ancestor_paths: if self.profile.frame_ancestors_ignore_paths {
+                        framing::AncestorPaths::Ignore
+                    } else {
+                        framing::AncestorPaths::Match
+                    },
+                },
+            ) {
+                let by = if reasons.contains(&Reason::CspFrameAncestors) {
+                    "csp"
+                } else {
+                    "x-frame-options"
+                };
+                if let Some(last) = traces.last_mut() {
+                    last.blocked = Some(Blocked {
+                        by: by.into(),
+                        reasons,
+                    });
+                }
+                refused = Some(format!("refused by {by}"));
+            }
+        }
+        RequestOutcome {
+            traces,
+            final_url: url,
+            refused,
+        }
+    }
+
+    fn context_for(
+        &self,
+        plan: &RequestPlan,
+        url_site: &Site,
+        redirects: &[Site],
+    ) -> RequestContext {
+        let chain_frames = match plan.kind {
+            Kind::TopNavigation => Vec::new(),
+            Kind::FrameNavigation { container } => self.chain_from(container),
+            Kind::Subresource { client } => self.chain_from(client),
+        };
+        let chain: Vec<&Site> = chain_frames
+            .iter()
+            .filter_map(|i| self.frames.get(*i).map(|f| &f.site))
+            .collect();
+        let initiator = plan
+            .initiator
+            .and_then(|i| self.frames.get(i))
+            .map(|f| &f.site);
+        let mut context = request_context(
+            &RequestShape {
+                url_site,
+                chain: &chain,
+                initiator,
+                redirect_chain: redirects,
+                top_level_navigation: matches!(plan.kind, Kind::TopNavigation),
+            },
+            self.knobs(),
+        );
+        // Fetch "redirect-taint": a cross-site hop makes the request cross-site,
+        // and the jar applies its cross-site rules (Lax still rides a top-level GET).
+        if context.cross_site_redirect && self.profile.redirect_chain == RedirectChain::TaintsAll {
+            context.same_site = false;
+        }
+        context
+    }
+
+    /// A preflight: no cookies, never stored.
+    fn describe_without_cookies(
+        &self,
+        plan: &RequestPlan,
+        url: &Url,
+        method: &str,
+        redirects: &[Site],
+    ) -> RequestTrace {
+        let context = self
+            .site_of(url)
+            .map(|(_, site)| self.context_for(plan, &site, redirects));
+        RequestTrace {
+            url: url.to_string(),
+            method: method.to_string(),
+            destination: plan.destination.to_string(),
+            site_for_cookies: context
+                .as_ref()
+                .and_then(|c| c.site_for_cookies.as_ref().map(ToString::to_string)),
+            same_site: context.as_ref().is_some_and(|c| c.same_site),
+            top_level_site: context
+                .as_ref()
+                .map(|c| c.top_level_site.to_string())
+                .unwrap_or_default(),
+            third_party: context.as_ref().is_some_and(|c| c.third_party),
+            sent: Vec::new(),
+            excluded: Vec::new(),
+            set_cookie: Vec::new(),
+            cors: None,
+            blocked: None,
+            status: 0,
+        }
+    }
+
+    /// Whether this context may use unpartitioned cookies despite being
+    /// third-party: a Storage Access grant that reaches it.
+    fn unpartitioned_access(
+        &self,
+        plan: &RequestPlan,
+        context: &RequestContext,
+        url_site: &Site,
+    ) -> bool {
+        if !context.third_party {
+            return true;
+        }
+        match self.profile.storage_access {
+            StorageAccessScope::Unsupported => false,
+            StorageAccessScope::Document => match plan.kind {
+                Kind::Subresource { client } => self
+                    .frames
+                    .get(client)
+                    .is_some_and(|f| f.storage_access && f.site == *url_site),
+                _ => false,
+            },
+            StorageAccessScope::SitePair => self
+                .grants
+                .iter()
+                .any(|(top, embedded)| *top == context.top_level_site && embedded == url_site),
+        }
+    }
+
+    /// The partition this context reads and writes partitioned cookies in; `None`
+    /// when the browser has no partitions.
+    fn partition_of(&self, context: &RequestContext) -> Option<PartitionKey> {
+        let partitions = self.profile.chips.supported
+            || self.profile.third_party_cookies == ThirdPartyCookies::Partition;
+        partitions.then(|| context.partition.clone())
+    }
+
+    /// RFC 6265bis §5.8.3 through the jar, then the browser's policy on top:
+    /// credentials, third-party blocking or partitioning, the redirect taint.
+    fn cookies_for_request(
+        &mut self,
+        url: &CookieUrl,
+        context: &RequestContext,
+        safe_method: bool,
+        top_level_navigation: bool,
+        include_credentials: bool,
+        unpartitioned_access: bool,
+    ) -> (Vec<CookieRef>, Vec<ExcludedCookie>) {
+        let get = GetContext {
+            url,
+            api: Api::Http,
+            same_site: context.same_site,
+            safe_method,
+            top_level_navigation,
+            partition: self.partition_of(context),
+        };
+        let env = self.env();
+        let retrieval = self.jar.retrieve(&get, &env);
+        let mut sent = Vec::new();
+        // Every reason counts: a Lax cookie in a blocked third-party frame would
+        // stay home for both, and fixing one alone would not bring it.
+        let mut excluded: Vec<ExcludedCookie> = retrieval
+            .excluded
+            .iter()
+            .map(|e| {
+                let mut reasons = e.reasons.clone();
+                if let Some(extra) =
+                    self.policy_exclusion(&e.cookie, context, true, unpartitioned_access)
+                    && !reasons.contains(&extra)
+                {
+                    reasons.push(extra);
+                }
+                excluded_ref(&e.cookie, reasons)
+            })
+            .collect();
+        for cookie in &retrieval.sent {
+            match self.policy_exclusion(cookie, context, include_credentials, unpartitioned_access)
+            {
+                Some(reason) => excluded.push(excluded_ref(cookie, vec![reason])),
+                None => sent.push(cookie_ref(cookie)),
+            }
+        }
+        (sent, excluded)
+    }
+
+    /// The browser's reasons to hold back a cookie the spec would send.
+    fn policy_exclusion(
+        &self,
+        cookie: &Cookie,
+        context: &RequestContext,
+        include_credentials: bool,
+        unpartitioned_access: bool,
+    ) -> Option<Reason> {
+        if !include_credentials {
+            return Some(Reason::CredentialsNotIncluded);
+        }
+        if cookie.partition.is_none() && !unpartitioned_access {
+            match self.profile.third_party_cookies {
+                ThirdPartyCookies::Allow => {}
+                ThirdPartyCookies::Block => return Some(Reason::ThirdPartyBlockedOnSend),
+                ThirdPartyCookies::Partition => return Some(Reason::ThirdPartyPartitioned),
+            }
+        }
+        // A redirect taint that only withholds Strict (TaintsAll already made the
+        // whole request cross-site).
+        if context.cross_site_redirect
+            && self.profile.redirect_chain == RedirectChain::TaintsStrict
+            && cookie.same_site == SameSite::Strict
+        {
+            return Some(Reason::SameSiteStrict);
+        }
+        None
+    }
+
+    /// A Set-Cookie line: the browser's policy decides the partition (or refuses),
+    /// then RFC 6265bis §5.6–5.7 in the jar.
+    fn receive_set_cookie(
+        &mut self,
+        line: &str,
+        url: &CookieUrl,
+        context: &RequestContext,
+        top_level_navigation: bool,
+        include_credentials: bool,
+        unpartitioned_access: bool,
+    ) -> SetCookieTrace {
+        if !include_credentials {
+            // Fetch §4.6 HTTP-network fetch: Set-Cookie is stored only "if
+            // includeCredentials is true".
+            return rejected(line, vec![Reason::CredentialsNotIncludedOnStore], None);
+        }
+        self.write_cookie(
+            line,
+            url,
+            Api::Http,
+            context,
+            top_level_navigation,
+            unpartitioned_access,
+        )
+    }
+
+    fn write_cookie(
+        &mut self,
+        line: &str,
+        url: &CookieUrl,
+        api: Api,
+        context: &RequestContext,
+        top_level_navigation: bool,
+        unpartitioned_access: bool,
+    ) -> SetCookieTrace {
+        let parsed = match parse_set_cookie(line.as_bytes()) {
+            Ok(parsed) => parsed,
+            Err(e) => return rejected(line, vec![Reason::from(e)], None),
+        };
+        let key = self
+            .partition_of(context)
+            .unwrap_or_else(|| context.partition.clone());
+        let chips = self.profile.chips.supported && parsed.partitioned;
+        let secure_url = url.is_secure(&self.profile.policy);
+        if chips && self.profile.chips.requires_secure && !(parsed.secure && secure_url) {
+            return rejected(line, vec![Reason::PartitionedInsecure], None);
+        }
+        let partition = if context.third_party && !unpartitioned_access {
+            match self.profile.third_party_cookies {
+                ThirdPartyCookies::Allow => chips.then_some(key),
+                ThirdPartyCookies::Block if chips => Some(key),
+                ThirdPartyCookies::Block => {
+                    return rejected(line, vec![Reason::ThirdPartyBlocked], None);
+                }
+                ThirdPartyCookies::Partition => Some(key),
+            }
+        } else {
+            chips.then_some(key)
+        };
+        let set = SetContext {
+            url,
+            api,
+            same_site: context.same_site,
+            top_level_navigation,
+            partition,
+        };
+        let env = self.env();
+        match self.jar.store(&parsed, &set, &env) {
+            SetOutcome::Stored { cookie, .. } => SetCookieTrace {
+                line: line.to_string(),
+                stored: true,
+                reasons: Vec::new(),
+                cookie: Some(cookie_ref(&cookie)),
+                deleted: false,
+            },
+            SetOutcome::Deleted { cookie, removed } => SetCookieTrace {
+                line: line.to_string(),
+                stored: true,
+                reasons: Vec::new(),
+                cookie: Some(cookie_ref(&cookie)),
+                deleted: removed.is_some(),
+            },
+            SetOutcome::Rejected { reasons, cookie } => {
+                rejected(line, reasons, cookie.as_ref().map(cookie_ref))
+            }
+        }
+    }
+
+    // ---- script ------------------------------------------------------------
+
+    /// The context of the document in `frame`, as its script sees cookies.
+    fn document_context(&self, frame: usize) -> Option<(CookieUrl, RequestContext, bool)> {
+        let f = self.frames.get(frame)?;
+        let url = CookieUrl::from_url(&f.url).ok()?;
+        let chain: Vec<&Site> = self
+            .chain_from(frame)
+            .iter()
+            .filter_map(|i| self.frames.get(*i).map(|f| &f.site))
+            .collect();
+        let context = request_context(
+            &RequestShape {
+                url_site: &f.site,
+                chain: &chain,
+                initiator: None,
+                redirect_chain: &[],
+                top_level_navigation: false,
+            },
+            self.knobs(),
+        );
+        let unpartitioned = !context.third_party
+            || match self.profile.storage_access {
+                StorageAccessScope::Unsupported => false,
+                StorageAccessScope::Document => f.storage_access,
+                StorageAccessScope::SitePair => self
+                    .grants
+                    .iter()
+                    .any(|(top, embedded)| *top == context.top_level_site && *embedded == f.site),
+            };
+        Some((url, context, unpartitioned))
+    }
+
+    fn script_read(&mut self, frame: usize) -> String {
+        let Some((url, context, unpartitioned)) = self.document_context(frame) else {
+            return String::new();
+        };
+        let get = GetContext {
+            url: &url,
+            api: Api::Script,
+            same_site: context.same_site,
+            safe_method: true,
+            top_level_navigation: false,
+            partition: self.partition_of(&context),
+        };
+        let env = self.env();
+        let retrieval = self.jar.retrieve(&get, &env);
+        let visible: Vec<&Cookie> = retrieval
+            .sent
+            .iter()
+            .filter(|c| {
+                self.policy_exclusion(c, &context, true, unpartitioned)
+                    .is_none()
+            })
+            .collect();
+        visible
+            .iter()
+            .map(|c| {
+                if c.name.is_empty() {
+                    c.value_str().into_owned()
+                } else {
+                    format!("{}={}", c.name_str(), c.value_str())
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn script_write(&mut self, frame: usize, line: &str) -> SetCookieTrace {
+        let Some((url, context, unpartitioned)) = self.document_context(frame) else {
+            return rejected(line, vec![Reason::InvalidHost], None);
+        };
+        self.write_cookie(line, &url, Api::Script, &context, false, unpartitioned)
+    }
+
+    fn request_storage_access(&mut self, frame: usize) -> String {
+        let Some((_, context, _)) = self.document_context(frame) else {
+            return "no document".into();
+        };
+        if !context.third_party {
+            return "not needed: the frame is first-party".into();
+        }
+        let site = self.frames.get(frame).map(|f| f.site.clone());
+        match (self.profile.storage_access, site) {
+            (StorageAccessScope::Unsupported, _) | (_, None) => {
+                "unsupported by this profile".into()
+            }
+            (StorageAccessScope::Document, Some(_)) => {
+                if let Some(f) = self.frames.get_mut(frame) {
+                    f.storage_access = true;
+                }
+                "granted to this document".into()
+            }
+            (StorageAccessScope::SitePair, Some(site)) => {
+                if let Some(f) = self.frames.get_mut(frame) {
+                    f.storage_access = true;
+                }
+                self.grants.push((context.top_level_site.clone(), site));
+                "granted for this site under this top-level site".into()
+            }
+        }
+    }
+
+    // ---- results -------------------------------------------------------------
+
+    fn check_expectations(&self, step: &Step, trace: &StepTrace) -> Vec<ExpectResult> {
+        let mut results = Vec::new();
+        let last = trace
+            .requests
+            .iter()
+            .rev()
+            .find(|r| r.blocked.as_ref().is_none_or(|b| b.by != "mixed-content"));
+        let sent: Vec<&str> = last.map_or_else(Vec::new, |r| {
+            r.sent.iter().map(|c| c.name.as_str()).collect()
+        });
+        let live = |name: &str| {
+            self.jar
+                .cookies()
+                .iter()
+                .any(|c| *c.name_str() == *name && !c.is_expired(self.now))
+        };
+        for expect in step.expect.iter().filter(|e| self.applies(e)) {
+            for name in &expect.sent {
+                let passed = sent.contains(&name.as_str());
+                results.push(expect_result("sent", name, passed, sent.join(", ")));
+            }
+            for name in &expect.not_sent {
+                let passed = !sent.contains(&name.as_str());
+                results.push(expect_result("not_sent", name, passed, sent.join(", ")));
+            }
+            for name in &expect.stored {
+                results.push(expect_result(
+                    "stored",
+                    name,
+                    live(name),
+                    "not in the jar".into(),
+                ));
+            }
+            for name in &expect.not_stored {
+                results.push(expect_result(
+                    "not_stored",
+                    name,
+                    !live(name),
+                    "in the jar".into(),
+                ));
+            }
+            if let Some(js) = &expect.js_cookie {
+                let actual = trace.js_cookie.clone().unwrap_or_default();
+                results.push(expect_result("js_cookie", js, *js == actual, actual));
+            }
+        }
+        results
+    }
+
+    fn applies(&self, expect: &Expect) -> bool {
+        expect
+            .browsers
+            .as_ref()
+            .is_none_or(|list| list.contains(&self.profile.name))
+    }
+
+    fn final_jar(&self) -> Vec<JarCookie> {
+        let mut jar: Vec<JarCookie> = self
+            .jar
+            .cookies()
+            .iter()
+            .filter(|c| !c.is_expired(self.now))
+            .map(|c| JarCookie {
+                name: c.name_str().into_owned(),
+                value: c.value_str().into_owned(),
+                domain: c.domain.to_string(),
+                host_only: c.host_only,
+                path: c.path_str().into_owned(),
+                secure: c.secure,
+                http_only: c.http_only,
+                same_site: same_site_name(c.same_site).into(),
+                partition: c.partition.as_ref().map(|p| p.top_level_site.to_string()),
+                expires: c.expiry.map(|e| e.since(c.last_set)),
+            })
+            .collect();
+        jar.sort_by(|a, b| {
+            (&a.domain, &a.path, &a.name, &a.partition).cmp(&(
+                &b.domain,
+                &b.path,
+                &b.name,
+                &b.partition,
+            ))
+        });
+        jar
+    }
+}
+
+fn normalize_method(method: &str) -> String {
+    // Fetch "normalize a method": these six are upper-cased; others kept as is.
+    const NORMALIZED: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+    NORMALIZED
+        .iter()
+        .find(|m| m.eq_ignore_ascii_case(method))
+        .map_or_else(|| method.to_string(), |m| (*m).to_string())
+}
+
+fn same_site_name(same_site: SameSite) -> &'static str {
+    match same_site {
+        SameSite::Strict => "strict",
+        SameSite::Lax => "lax",
+        SameSite::None => "none",
+        SameSite::Default => "unspecified",
+    }
+}
+
+fn cookie_ref(cookie: &Cookie) -> CookieRef {
+    CookieRef {
+        name: cookie.name_str().into_owned(),
+        domain: cookie.domain.to_string(),
+        path: cookie.path_str().into_owned(),
+        partition: cookie
+            .partition
+            .as_ref()
+            .map(|p| p.top_level_site.to_string()),
+    }
+}
+
+fn excluded_ref(cookie: &Cookie, reasons: Vec<Reason>) -> ExcludedCookie {
+    ExcludedCookie {
+        name: cookie.name_str().into_owned(),
+        domain: cookie.domain.to_string(),
+        path: cookie.path_str().into_owned(),
+        partition: cookie
+            .partition
+            .as_ref()
+            .map(|p| p.top_level_site.to_string()),
+        reasons,
+    }
+}
+
+fn rejected(line: &str, reasons: Vec<Reason>, cookie: Option<CookieRef>) -> SetCookieTrace {
+    SetCookieTrace {
+        line: line.to_string(),
+        stored: false,
+        reasons,
+        cookie,
+        deleted: false,
+    }
+}
+
+fn expect_result(check: &str, value: &str, passed: bool, actual: String) -> ExpectResult {
+    ExpectResult {
+        check: check.into(),
+        value: value.into(),
+        passed,
+        actual: (!passed).then_some(actual),
+    }
+}

@@ -1,0 +1,434 @@
+//! Browser profiles as data.
+//!
+//! A [`Profile`] is one value of policy knobs: what a browser does on top of
+//! RFC 6265bis (Lax-by-default, schemeful same-site, third-party cookies, CHIPS,
+//! Storage Access, limits). The built-in profiles are the TOML files under
+//! `data/profiles/`, compiled into the binary; every value in them carries the
+//! source that establishes it (a golden recorded from the real browser, a browser
+//! source file, release notes). Adding a browser is adding a file: the engine
+//! reads knobs, never a browser's name.
+#![forbid(unsafe_code)]
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use cookie_doctor_cookie::{EvictionLimit, NonAsciiDomain, Policy};
+use serde::Deserialize;
+
+/// The built-in profiles' files, in the order reports show them.
+pub const BUILTIN_FILES: &[(&str, &str)] = &[
+    (
+        "chrome.toml",
+        include_str!("../../../data/profiles/chrome.toml"),
+    ),
+    (
+        "chrome-3pc-blocked.toml",
+        include_str!("../../../data/profiles/chrome-3pc-blocked.toml"),
+    ),
+    (
+        "firefox.toml",
+        include_str!("../../../data/profiles/firefox.toml"),
+    ),
+    (
+        "firefox-strict.toml",
+        include_str!("../../../data/profiles/firefox-strict.toml"),
+    ),
+    (
+        "safari.toml",
+        include_str!("../../../data/profiles/safari.toml"),
+    ),
+    (
+        "rfc6265bis.toml",
+        include_str!("../../../data/profiles/rfc6265bis.toml"),
+    ),
+];
+
+/// What a browser does with cookies in a third-party context (a request or
+/// document whose site differs from the top-level site, or that has a cross-site
+/// ancestor).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThirdPartyCookies {
+    /// Third-party cookies are read and written like first-party ones.
+    Allow,
+    /// Unpartitioned third-party cookies are neither sent nor stored.
+    Block,
+    /// Every third-party cookie lives in a jar keyed by the top-level site (Firefox
+    /// Total Cookie Protection).
+    Partition,
+}
+
+/// Which cross-site redirect hops make a navigation cross-site for SameSite.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RedirectChain {
+    /// Only the initiator and the current URL count (the chain is ignored).
+    Ignored,
+    /// A cross-site hop earlier in the chain withholds Strict cookies.
+    TaintsStrict,
+    /// A cross-site hop earlier in the chain makes the request cross-site for every
+    /// SameSite value (Fetch "redirect-taint").
+    TaintsAll,
+}
+
+/// How far a Storage Access grant reaches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StorageAccessScope {
+    /// The browser has no Storage Access API.
+    Unsupported,
+    /// The document that asked, and the requests it makes.
+    Document,
+    /// Every frame of the embedded site under the same top-level site, including
+    /// frames created after the grant.
+    SitePair,
+}
+
+/// What the browser does with `Partitioned` (CHIPS).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Chips {
+    /// `Partitioned` is understood: the cookie goes into the partition of the
+    /// context's top-level site.
+    pub supported: bool,
+    /// A `Partitioned` cookie must be `Secure` (and come from a secure URL).
+    pub requires_secure: bool,
+    /// The partition key carries the cross-site-ancestor bit.
+    pub ancestor_bit: bool,
+    /// The most name+value bytes per (partition, site); `None` for no limit.
+    pub max_bytes_per_partition_site: Option<usize>,
+}
+
+/// A browser profile: every knob the engine reads.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Profile {
+    /// The profile's name (`chrome`, `firefox`, …), used by `--browser`.
+    pub name: String,
+    /// What it models, in a sentence.
+    pub models: String,
+    /// The knobs of the cookie store itself.
+    pub policy: Policy,
+    /// Same-site compares scheme as well as registrable domain.
+    pub schemeful_same_site: bool,
+    /// Whether cross-site hops of a redirect chain make the request cross-site.
+    pub redirect_chain: RedirectChain,
+    /// Third-party cookies: allowed, blocked or partitioned.
+    pub third_party_cookies: ThirdPartyCookies,
+    /// Third-party blocking and partitioning compare sites with their scheme.
+    pub third_party_schemeful: bool,
+    /// CHIPS.
+    pub chips: Chips,
+    /// The Storage Access API.
+    pub storage_access: StorageAccessScope,
+    /// `Access-Control-Allow-Headers: *` also allows `Authorization` (Fetch says
+    /// it never does; the oracle's browsers allow it).
+    pub cors_wildcard_covers_authorization: bool,
+    /// CSP `frame-ancestors` source paths: `false` matches them (CSP3, Chromium:
+    /// a source with a path matches no ancestor), `true` ignores them (Firefox).
+    pub frame_ancestors_ignore_paths: bool,
+    /// Where each value comes from: knob name → source.
+    pub sources: BTreeMap<String, String>,
+}
+
+/// A value and the source that establishes it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sourced<T> {
+    value: T,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileFile {
+    name: String,
+    models: String,
+    cookies: CookieKnobs,
+    same_site: SameSiteKnobs,
+    third_party: ThirdPartyKnobs,
+    partitioned: PartitionedKnobs,
+    fetch: FetchKnobs,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FetchKnobs {
+    cors_wildcard_covers_authorization: Sourced<bool>,
+    frame_ancestors_ignore_paths: Sourced<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CookieKnobs {
+    reject_public_suffixes: Sourced<bool>,
+    max_age_limit_days: Sourced<i64>,
+    non_ascii_domain: Sourced<NonAsciiDomain>,
+    samesite_none_requires_secure: Sourced<bool>,
+    loopback_is_secure: Sourced<bool>,
+    http_prefixes: Sourced<bool>,
+    host_prefix_requires_path_attribute: Sourced<bool>,
+    nameless_value_becomes_name: Sourced<bool>,
+    reject_tab_in_name_or_value: Sourced<bool>,
+    reject_empty_name_with_equals: Sourced<bool>,
+    per_site_limit: Sourced<Limit>,
+    total_limit: Sourced<Limit>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Limit {
+    max: usize,
+    purge_to: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SameSiteKnobs {
+    lax_by_default: Sourced<bool>,
+    lax_allow_unsafe_seconds: Sourced<i64>,
+    schemeful: Sourced<bool>,
+    redirect_chain: Sourced<RedirectChain>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThirdPartyKnobs {
+    cookies: Sourced<ThirdPartyCookies>,
+    schemeful: Sourced<bool>,
+    storage_access: Sourced<StorageAccessScope>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PartitionedKnobs {
+    supported: Sourced<bool>,
+    requires_secure: Sourced<bool>,
+    ancestor_bit: Sourced<bool>,
+    max_bytes_per_partition_site: Sourced<usize>,
+}
+
+/// Why a profile file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    /// The TOML did not parse or did not match the schema.
+    #[error("{file}: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// What was wrong.
+        message: String,
+    },
+    /// A knob has no source.
+    #[error("{file}: `{knob}` has no source: every value must say where it comes from")]
+    MissingSource {
+        /// The file.
+        file: String,
+        /// The knob.
+        knob: String,
+    },
+}
+
+impl Profile {
+    /// Reads a profile file.
+    pub fn from_toml(text: &str, file: &str) -> Result<Profile, ProfileError> {
+        let raw: ProfileFile = toml::from_str(text).map_err(|e| ProfileError::Invalid {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+        let mut sources = BTreeMap::new();
+        let mut take = |knob: &str, source: &str| -> Result<(), ProfileError> {
+            if source.trim().is_empty() {
+                return Err(ProfileError::MissingSource {
+                    file: file.to_string(),
+                    knob: knob.to_string(),
+                });
+            }
+            sources.insert(knob.to_string(), source.to_string());
+            Ok(())
+        };
+        let c = &raw.cookies;
+        take(
+            "cookies.reject_public_suffixes",
+            &c.reject_public_suffixes.source,
+        )?;
+        take("cookies.max_age_limit_days", &c.max_age_limit_days.source)?;
+        take("cookies.non_ascii_domain", &c.non_ascii_domain.source)?;
+        take(
+            "cookies.samesite_none_requires_secure",
+            &c.samesite_none_requires_secure.source,
+        )?;
+        take("cookies.loopback_is_secure", &c.loopback_is_secure.source)?;
+        take("cookies.http_prefixes", &c.http_prefixes.source)?;
+        take(
+            "cookies.host_prefix_requires_path_attribute",
+            &c.host_prefix_requires_path_attribute.source,
+        )?;
+        take(
+            "cookies.nameless_value_becomes_name",
+            &c.nameless_value_becomes_name.source,
+        )?;
+        take(
+            "cookies.reject_tab_in_name_or_value",
+            &c.reject_tab_in_name_or_value.source,
+        )?;
+        take(
+            "cookies.reject_empty_name_with_equals",
+            &c.reject_empty_name_with_equals.source,
+        )?;
+        take("cookies.per_site_limit", &c.per_site_limit.source)?;
+        take("cookies.total_limit", &c.total_limit.source)?;
+        let s = &raw.same_site;
+        take("same_site.lax_by_default", &s.lax_by_default.source)?;
+        take(
+            "same_site.lax_allow_unsafe_seconds",
+            &s.lax_allow_unsafe_seconds.source,
+        )?;
+        take("same_site.schemeful", &s.schemeful.source)?;
+        take("same_site.redirect_chain", &s.redirect_chain.source)?;
+        let t = &raw.third_party;
+        take("third_party.cookies", &t.cookies.source)?;
+        take("third_party.schemeful", &t.schemeful.source)?;
+        take("third_party.storage_access", &t.storage_access.source)?;
+        let p = &raw.partitioned;
+        take("partitioned.supported", &p.supported.source)?;
+        take("partitioned.requires_secure", &p.requires_secure.source)?;
+        take("partitioned.ancestor_bit", &p.ancestor_bit.source)?;
+        take(
+            "partitioned.max_bytes_per_partition_site",
+            &p.max_bytes_per_partition_site.source,
+        )?;
+
+        let f = &raw.fetch;
+        take(
+            "fetch.cors_wildcard_covers_authorization",
+            &f.cors_wildcard_covers_authorization.source,
+        )?;
+        take(
+            "fetch.frame_ancestors_ignore_paths",
+            &f.frame_ancestors_ignore_paths.source,
+        )?;
+        let limit = |l: Limit| EvictionLimit {
+            max: l.max,
+            purge_to: l.purge_to,
+        };
+        let days = c.max_age_limit_days.value;
+        let policy = Policy {
+            reject_public_suffixes: c.reject_public_suffixes.value,
+            // 0 means "no limit" (Safari has no 400-day cap).
+            max_age_limit: if days > 0 {
+                days.saturating_mul(86_400)
+            } else {
+                i64::MAX / 4
+            },
+            non_ascii_domain: c.non_ascii_domain.value,
+            lax_by_default: s.lax_by_default.value,
+            lax_allow_unsafe_max_age: (s.lax_allow_unsafe_seconds.value > 0)
+                .then_some(s.lax_allow_unsafe_seconds.value),
+            samesite_none_requires_secure: c.samesite_none_requires_secure.value,
+            loopback_is_secure: c.loopback_is_secure.value,
+            http_prefixes: c.http_prefixes.value,
+            host_prefix_requires_path_attribute: c.host_prefix_requires_path_attribute.value,
+            nameless_value_becomes_name: c.nameless_value_becomes_name.value,
+            reject_tab_in_name_or_value: c.reject_tab_in_name_or_value.value,
+            reject_empty_name_with_equals: c.reject_empty_name_with_equals.value,
+            per_site_limit: Some(limit(c.per_site_limit.value)),
+            total_limit: Some(limit(c.total_limit.value)),
+        };
+        let max_bytes = p.max_bytes_per_partition_site.value;
+        Ok(Profile {
+            name: raw.name,
+            models: raw.models,
+            policy,
+            schemeful_same_site: s.schemeful.value,
+            redirect_chain: s.redirect_chain.value,
+            third_party_cookies: t.cookies.value,
+            third_party_schemeful: t.schemeful.value,
+            chips: Chips {
+                supported: p.supported.value,
+                requires_secure: p.requires_secure.value,
+                ancestor_bit: p.ancestor_bit.value,
+                max_bytes_per_partition_site: (max_bytes > 0).then_some(max_bytes),
+            },
+            storage_access: t.storage_access.value,
+            cors_wildcard_covers_authorization: f.cors_wildcard_covers_authorization.value,
+            frame_ancestors_ignore_paths: f.frame_ancestors_ignore_paths.value,
+            sources,
+        })
+    }
+
+    /// The source of a knob (e.g. `same_site.lax_by_default`).
+    pub fn source_of(&self, knob: &str) -> Option<&str> {
+        self.sources.get(knob).map(String::as_str)
+    }
+}
+
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+/// The built-in profiles, in report order. A broken built-in file is a bug
+/// caught by this crate's tests, so it is skipped here rather than panicking.
+pub fn builtin() -> Vec<Profile> {
+    BUILTIN_FILES
+        .iter()
+        .filter_map(|(file, text)| Profile::from_toml(text, file).ok())
+        .collect()
+}
+
+/// The built-in profile called `name`.
+pub fn builtin_named(name: &str) -> Option<Profile> {
+    builtin().into_iter().find(|p| p.name == name)
+}
+
+/// The names of the built-in profiles, in report order.
+pub fn builtin_names() -> Vec<String> {
+    builtin().into_iter().map(|p| p.name).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_file_reads_and_names_itself_after_its_file() {
+        for (file, text) in BUILTIN_FILES {
+            let profile = Profile::from_toml(text, file).unwrap();
+            assert_eq!(format!("{}.toml", profile.name), *file);
+            assert!(
+                profile.sources.len() >= 20,
+                "{file}: every knob has a source"
+            );
+        }
+        assert_eq!(builtin().len(), BUILTIN_FILES.len());
+    }
+
+    #[test]
+    fn profiles_differ_where_browsers_differ() {
+        let chrome = builtin_named("chrome").unwrap();
+        let firefox = builtin_named("firefox").unwrap();
+        let blocked = builtin_named("chrome-3pc-blocked").unwrap();
+        assert!(chrome.policy.lax_by_default && !firefox.policy.lax_by_default);
+        assert_eq!(chrome.third_party_cookies, ThirdPartyCookies::Allow);
+        assert_eq!(blocked.third_party_cookies, ThirdPartyCookies::Block);
+        assert_eq!(firefox.third_party_cookies, ThirdPartyCookies::Partition);
+        assert!(chrome.schemeful_same_site && !firefox.schemeful_same_site);
+    }
+
+    #[test]
+    fn a_knob_without_source_is_refused() {
+        let (file, text) = BUILTIN_FILES[0];
+        let start = text.find("source = \"").unwrap() + "source = \"".len();
+        let end = start + text[start..].find('"').unwrap();
+        let broken = format!("{}  {}", &text[..start], &text[end..]);
+        let err = Profile::from_toml(&broken, file).unwrap_err();
+        assert!(matches!(err, ProfileError::MissingSource { .. }), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_knob_is_refused() {
+        let (file, text) = BUILTIN_FILES[0];
+        let broken = format!("{text}\n[extra]\nx = 1\n");
+        assert!(Profile::from_toml(&broken, file).is_err());
+    }
+}
