@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 pub mod browser_doc;
+pub mod profiles_doc;
 mod style;
 pub mod text;
 pub mod trace_text;
