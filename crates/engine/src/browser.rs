@@ -27,10 +27,14 @@ const MAX_REDIRECTS: usize = 20;
 /// A scenario's `[[response]]` entries, indexed by origin + path.
 pub(crate) struct Responses {
     entries: Vec<ResponseEntry>,
+    /// What an unmatched URL gets: no headers.
+    empty: Headers,
+    /// Each step's URL, parsed once for every profile.
+    step_urls: Vec<Option<Url>>,
 }
 
 struct ResponseEntry {
-    key: String,
+    url: Url,
     status: u16,
     location: Option<String>,
     headers: Headers,
@@ -51,21 +55,40 @@ impl Responses {
             .filter_map(|spec| {
                 let url = Url::parse(&spec.url).ok()?;
                 Some(ResponseEntry {
-                    key: response_key(&url),
+                    url,
                     status: spec.status,
                     location: spec.location.clone(),
                     headers: Headers::from_lines(&spec.headers),
                 })
             })
             .collect();
-        Responses { entries }
+        let step_urls = scenario
+            .steps
+            .iter()
+            .map(|s| s.url.as_deref().and_then(|u| Url::parse(u).ok()))
+            .collect();
+        Responses {
+            entries,
+            empty: Headers::new(),
+            step_urls,
+        }
+    }
+
+    /// The parsed URL of step `index`.
+    fn step_url(&self, index: usize) -> Option<Url> {
+        self.step_urls.get(index).cloned().flatten()
     }
 
     /// "A request matches the entry with the same origin and path (the query is
     /// ignored). Anything unmatched gets 200 with no extra headers."
-    fn find<'a>(&'a self, url: &Url, empty: &'a Headers) -> Response<'a> {
-        let key = response_key(url);
-        match self.entries.iter().find(|e| e.key == key) {
+    fn find(&self, url: &Url) -> Response<'_> {
+        let same_entry = |e: &&ResponseEntry| {
+            e.url.scheme() == url.scheme()
+                && e.url.host() == url.host()
+                && e.url.port_or_known_default() == url.port_or_known_default()
+                && e.url.path() == url.path()
+        };
+        match self.entries.iter().find(same_entry) {
             Some(e) => Response {
                 status: e.status,
                 location: e.location.as_deref(),
@@ -74,14 +97,10 @@ impl Responses {
             None => Response {
                 status: 200,
                 location: None,
-                headers: empty,
+                headers: &self.empty,
             },
         }
     }
-}
-
-fn response_key(url: &Url) -> String {
-    format!("{}{}", url.origin().ascii_serialization(), url.path())
 }
 
 /// A document in the frame tree.
@@ -140,7 +159,6 @@ pub(crate) struct Browser<'a> {
     now: Time,
     /// Storage Access grants with site-pair scope: (top-level site, embedded site).
     grants: Vec<(Site, Site)>,
-    empty: Headers,
 }
 
 impl<'a> Browser<'a> {
@@ -159,7 +177,6 @@ impl<'a> Browser<'a> {
             jar: CookieJar::new(),
             now: start,
             grants: Vec::new(),
-            empty: Headers::new(),
         }
     }
 
@@ -242,7 +259,7 @@ impl<'a> Browser<'a> {
             expect: Vec::new(),
         };
         let from_name = step.from.as_deref().unwrap_or("top");
-        let url = step.url.as_deref().and_then(|u| Url::parse(u).ok());
+        let url = self.responses.step_url(step.index);
         let from = self.frame_named(from_name);
         // Every kind but `open` and `wait` runs in a document.
         let needs_document = !matches!(step.kind, StepKind::Open | StepKind::Wait);
@@ -628,7 +645,7 @@ impl<'a> Browser<'a> {
                     credentials: plan.credentials,
                 };
                 if let Some(preflight) = cors::preflight_for(&request) {
-                    let response = self.responses.find(&url, &self.empty);
+                    let response = self.responses.find(&url);
                     let result = cors::check_preflight_with(
                         &request,
                         &preflight,
@@ -690,7 +707,7 @@ impl<'a> Browser<'a> {
             }
         }
 
-        let mut last_headers: Option<Headers> = None;
+        let mut last_headers: Option<&Headers> = None;
         for hop in 0..=MAX_REDIRECTS {
             let Some((hop_origin, url_site)) = self.site_of(&url) else {
                 break;
@@ -722,10 +739,11 @@ impl<'a> Browser<'a> {
                 None => (Vec::new(), Vec::new()),
             };
 
-            let response = self.responses.find(&url, &self.empty);
+            let responses = self.responses;
+            let response = responses.find(&url);
             let status = response.status;
-            let location = response.location.map(str::to_string);
-            let headers = response.headers.clone();
+            let location = response.location;
+            let headers = response.headers;
             let mut set_cookie = Vec::new();
             if let Some(cu) = &cookie_url {
                 for line in headers.get_all("set-cookie") {
@@ -756,7 +774,7 @@ impl<'a> Browser<'a> {
             });
 
             let redirect = matches!(status, 301 | 302 | 303 | 307 | 308);
-            match (redirect, location.and_then(|l| url.join(&l).ok())) {
+            match (redirect, location.and_then(|l| url.join(l).ok())) {
                 (true, Some(next)) if hop < MAX_REDIRECTS => {
                     // Fetch "HTTP-redirect fetch" step 12: 301/302 turn POST into
                     // GET; 303 turns everything but HEAD into GET.
@@ -789,7 +807,7 @@ impl<'a> Browser<'a> {
         }
 
         let mut refused = None;
-        let headers = last_headers.unwrap_or_default();
+        let headers = last_headers.unwrap_or(&self.responses.empty);
         // CORS check on the final response (Fetch §4.10).
         if let (Some((preflight, _)), Some(origin), Some(author)) =
             (&cors_for_main, &client_origin, &plan.cors_headers)
@@ -800,7 +818,7 @@ impl<'a> Browser<'a> {
                 headers: author,
                 credentials: plan.credentials,
             };
-            let verdict = cors::cors_check(&request, &headers);
+            let verdict = cors::cors_check(&request, headers);
             if let Some(last) = traces.last_mut() {
                 last.cors = Some(CorsTrace {
                     preflight: *preflight,
@@ -820,7 +838,7 @@ impl<'a> Browser<'a> {
                 .filter_map(|i| self.frames.get(i).map(|f| f.origin.clone()))
                 .collect();
             if let Err(reasons) = framing::check_framing_with(
-                &headers,
+                headers,
                 &response_origin,
                 &ancestors,
                 framing::FramingOptions {
