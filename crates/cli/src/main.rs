@@ -8,6 +8,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use cookie_doctor_cookie::{CookieUrl, Time, lookup_reason};
+use cookie_doctor_diagnose::finding::Severity;
+use cookie_doctor_diagnose::matrix::Deployment;
 use cookie_doctor_diagnose::{check, site};
 use cookie_doctor_inputs::{MAX_INPUT_BYTES, read_set_cookie_lines, set_cookie_line};
 use cookie_doctor_report::{Style, text, to_json};
@@ -47,6 +49,23 @@ enum Command {
         /// The URL of the response that sets the cookies.
         #[arg(long)]
         url: String,
+        /// A top-level site that frames this app (repeatable).
+        #[arg(long = "embedded-in", value_name = "ORIGIN")]
+        embedded_in: Vec<String>,
+        /// An origin whose scripts call --url with credentials: "include"
+        /// (repeatable).
+        #[arg(long = "called-from", value_name = "ORIGIN")]
+        called_from: Vec<String>,
+        /// Another response header of --url, e.g. 'Access-Control-Allow-Origin: *'
+        /// or 'X-Frame-Options: DENY' (repeatable).
+        #[arg(long = "header", value_name = "LINE")]
+        headers: Vec<String>,
+        /// Only these browser profiles (repeatable; default: all).
+        #[arg(long = "browser", value_name = "NAME")]
+        browsers: Vec<String>,
+        /// Exit 1 when a finding at or above this severity is found.
+        #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
     },
     /// Explain a URL's site: public suffix (and the list section that decided
     /// it), registrable domain; with two URLs, whether they are same-site and
@@ -90,6 +109,15 @@ enum Command {
 enum Format {
     Text,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Never exit 1 for findings.
+    Never,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -156,16 +184,61 @@ fn run(cli: &Cli) -> Result<Output, UsageError> {
         None => Box::new(BuiltinPsl),
     };
     match &cli.command {
-        Command::Check { lines, url } => {
-            let url = CookieUrl::parse(url).map_err(|e| UsageError(format!("--url: {e}")))?;
+        Command::Check {
+            lines,
+            url,
+            embedded_in,
+            called_from,
+            headers,
+            browsers,
+            fail_on,
+        } => {
+            let parsed =
+                url::Url::parse(url).map_err(|e| UsageError(format!("--url `{url}`: {e}")))?;
+            CookieUrl::from_url(&parsed).map_err(|e| UsageError(format!("--url: {e}")))?;
+            let origins = |flag: &str, values: &[String]| -> Result<Vec<Origin>, UsageError> {
+                values
+                    .iter()
+                    .map(|v| Origin::parse(v).map_err(|e| UsageError(format!("{flag} `{v}`: {e}"))))
+                    .collect()
+            };
+            for (i, h) in headers.iter().enumerate() {
+                if !h.contains(':')
+                    || h.len() > 8192
+                    || h.chars().any(|c| c.is_control() && c != '\t')
+                {
+                    return Err(UsageError(format!(
+                        "--header {} `{}`: expected `Name: value` on one line (at most 8192 bytes)",
+                        i + 1,
+                        h.chars().take(60).collect::<String>()
+                    )));
+                }
+            }
+            let deployment = Deployment {
+                url: parsed,
+                embedded_in: origins("--embedded-in", embedded_in)?,
+                called_from: origins("--called-from", called_from)?,
+                headers: headers.clone(),
+            };
+            let profiles = pick_builtin(browsers)?;
             let lines = gather_lines(lines)?;
             let now = cli.now.map_or_else(now, Time::from_unix);
-            let report = check::check(&lines, &url, psl.as_ref(), now);
-            Ok(match cli.format {
-                Format::Json => to_json(&report),
-                Format::Text => text::render_check(&report, style),
-            }
-            .into())
+            let report = check::check(&lines, &deployment, &profiles, psl.as_ref(), now);
+            let threshold = match fail_on {
+                FailOn::Error => Some(Severity::Error),
+                FailOn::Warning => Some(Severity::Warning),
+                FailOn::Info => Some(Severity::Info),
+                FailOn::Never => None,
+            };
+            let findings =
+                threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
+            Ok(Output {
+                text: match cli.format {
+                    Format::Json => to_json(&report),
+                    Format::Text => text::render_check(&report, style),
+                },
+                findings,
+            })
         }
         Command::Site { urls } => {
             let origins = urls
@@ -230,6 +303,29 @@ fn run(cli: &Cli) -> Result<Output, UsageError> {
             .into())
         }
     }
+}
+
+/// Built-in profiles by name (all when none are named).
+fn pick_builtin(names: &[String]) -> Result<Vec<cookie_doctor_profiles::Profile>, UsageError> {
+    let all = cookie_doctor_profiles::builtin();
+    if names.is_empty() {
+        return Ok(all);
+    }
+    names
+        .iter()
+        .map(|name| {
+            all.iter()
+                .find(|p| p.name == *name)
+                .cloned()
+                .ok_or_else(|| {
+                    let known: Vec<&str> = all.iter().map(|p| p.name.as_str()).collect();
+                    UsageError(format!(
+                        "--browser {name}: no such profile; known: {}",
+                        known.join(", ")
+                    ))
+                })
+        })
+        .collect()
 }
 
 /// The profiles to run: `--browser` names (built-in or from `--profile-file`),

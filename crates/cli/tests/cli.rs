@@ -48,19 +48,48 @@ fn check_reports_samesite_none_without_secure() {
         "https://app.example.com/login",
         "--format",
         "json",
+        "--fail-on",
+        "never",
     ]);
     let v = json(&out);
     let cookie = &v["cookies"][0];
     assert_eq!(cookie["line"], "sid=abc; SameSite=None");
     assert_eq!(cookie["name"], "sid");
     assert_eq!(cookie["stored_as"], serde_json::Value::Null);
-    assert_eq!(cookie["verdicts"][0]["browser"], "rfc6265bis");
-    assert_eq!(cookie["verdicts"][0]["context"], "same-site");
-    assert_eq!(cookie["verdicts"][0]["stored"], false);
+    let verdicts = cookie["verdicts"].as_array().unwrap();
+    assert_eq!(verdicts.len(), 36, "6 profiles × 6 contexts");
+    let spec = verdicts
+        .iter()
+        .find(|v| v["browser"] == "rfc6265bis" && v["context"] == "same-site")
+        .unwrap();
+    assert_eq!(spec["stored"], false);
+    assert_eq!(spec["sent"], false);
     assert_eq!(
-        cookie["verdicts"][0]["reasons"],
+        spec["reasons"],
         serde_json::json!(["samesite-none-insecure"])
     );
+    let safari = verdicts
+        .iter()
+        .find(|v| v["browser"] == "safari" && v["context"] == "same-site")
+        .unwrap();
+    assert_eq!(safari["stored"], true, "Safari does not require Secure");
+    let finding = &v["findings"][0];
+    assert_eq!(finding["code"], "samesite-none-without-secure");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["cookie"], "sid");
+    assert_eq!(
+        finding["fix"]["header"],
+        "Set-Cookie: sid=abc; SameSite=None; Secure"
+    );
+    assert_eq!(finding["fix"]["safety"], "safe");
+    // Without --fail-on never, the error finding makes the exit code 1.
+    let out = run(&[
+        "check",
+        "sid=abc; SameSite=None",
+        "--url",
+        "https://app.example.com/login",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
@@ -91,12 +120,14 @@ fn check_reads_stdin_and_matches_the_golden_text() {
             "never",
             "--now",
             "1795392000",
+            "--embedded-in",
+            "https://partner.example",
         ],
         &input,
     );
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(1),
         "stderr: {}",
         String::from_utf8_lossy(&out.stderr)
     );

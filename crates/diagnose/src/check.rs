@@ -1,15 +1,21 @@
-//! The quick check: Set-Cookie lines at a URL, through the RFC 6265bis model.
-//!
-//! Browser profiles and the other request contexts of DESIGN.md §7 plug in here
-//! (the `verdicts` list has one entry per profile × context); today the engine has
-//! the `rfc6265bis` profile and the `same-site` context.
+//! The quick check (DESIGN.md §7): Set-Cookie lines at a URL plus the
+//! deployment (who embeds the app, who calls it, other response headers) →
+//! the cookie as the spec stores it, the delivery matrix (cookie × context ×
+//! browser, from the engine) and the rules' findings with their fixes.
 
 use cookie_doctor_cookie::{
     Cookie, CookieJar, CookieUrl, Env, GetContext, ParseNotes, Policy, Reason, SameSite,
     SetContext, SetOutcome, Time, parse_set_cookie,
 };
+use cookie_doctor_fetch::Headers;
+use cookie_doctor_profiles::Profile;
 use cookie_doctor_site::PublicSuffixList;
 use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::fix::CookieLine;
+use crate::matrix::{Deployment, Matrix, delivery_matrix};
+use crate::rules::{RuleContext, run_all};
 
 /// The name of the plain-specification profile.
 pub const SPEC_PROFILE: &str = "rfc6265bis";
@@ -23,8 +29,23 @@ pub struct CheckReport {
     pub url: String,
     /// One entry per Set-Cookie line, in order.
     pub cookies: Vec<CookieReport>,
-    /// Findings (rules come with the diagnosis layer; empty for now).
+    /// The rules' findings, errors first.
     pub findings: Vec<Finding>,
+    /// The deployment as understood (added in v1.1).
+    pub deployment: DeploymentReport,
+}
+
+/// What `check` was told about the deployment.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct DeploymentReport {
+    /// `--embedded-in` origins.
+    pub embedded_in: Vec<String>,
+    /// `--called-from` origins.
+    pub called_from: Vec<String>,
+    /// `--header` lines.
+    pub headers: Vec<String>,
+    /// The profiles the matrix ran.
+    pub browsers: Vec<String>,
 }
 
 /// What happened to one line.
@@ -116,17 +137,6 @@ pub struct Verdict {
     pub reasons: Vec<Reason>,
 }
 
-/// A finding (the rules layer fills these).
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Finding {
-    /// The rule code.
-    pub code: String,
-    /// `error`, `warning` or `info`.
-    pub severity: String,
-    /// One sentence.
-    pub message: String,
-}
-
 /// Describes parser notes in words.
 pub fn describe_notes(notes: ParseNotes) -> Vec<String> {
     let table = [
@@ -162,9 +172,85 @@ pub fn describe_notes(notes: ParseNotes) -> Vec<String> {
         .collect()
 }
 
-/// Applies `lines` (one response's Set-Cookie headers, in order) at `url` and
-/// reports each cookie under the RFC 6265bis profile in the same-site context.
+/// The whole check: the spec's view of each line, the delivery matrix in every
+/// profile and context, and the findings.
 pub fn check(
+    lines: &[String],
+    deployment: &Deployment,
+    profiles: &[Profile],
+    psl: &dyn PublicSuffixList,
+    now: Time,
+) -> CheckReport {
+    let matrix = delivery_matrix(lines, deployment, profiles, psl, now);
+    let mut report = match CookieUrl::from_url(&deployment.url) {
+        Ok(url) => check_spec(lines, &url, psl, now),
+        Err(_) => CheckReport {
+            url: deployment.url.to_string(),
+            cookies: Vec::new(),
+            findings: Vec::new(),
+            deployment: deployment_report(deployment, profiles),
+        },
+    };
+    report.deployment = deployment_report(deployment, profiles);
+    for (cookie, cells) in report.cookies.iter_mut().zip(&matrix.cells) {
+        cookie.verdicts = cells
+            .iter()
+            .map(|c| Verdict {
+                browser: c.browser.clone(),
+                context: c.context.as_str().to_string(),
+                stored: c.stored,
+                sent: c.sent,
+                reasons: c.reasons.clone(),
+            })
+            .collect();
+    }
+    report.findings = findings(lines, deployment, profiles, psl, &matrix);
+    report
+}
+
+/// The rules over a computed matrix.
+pub fn findings(
+    lines: &[String],
+    deployment: &Deployment,
+    profiles: &[Profile],
+    psl: &dyn PublicSuffixList,
+    matrix: &Matrix,
+) -> Vec<Finding> {
+    let cookies: Vec<CookieLine> = lines.iter().map(|l| CookieLine::parse(l)).collect();
+    let headers = Headers::from_lines(&deployment.headers);
+    let cx = RuleContext {
+        lines,
+        cookies: &cookies,
+        deployment,
+        headers: &headers,
+        matrix,
+        profiles,
+        psl,
+    };
+    run_all(&cx)
+}
+
+fn deployment_report(deployment: &Deployment, profiles: &[Profile]) -> DeploymentReport {
+    DeploymentReport {
+        embedded_in: deployment
+            .embedded_in
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        called_from: deployment
+            .called_from
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        headers: deployment.headers.clone(),
+        browsers: profiles.iter().map(|p| p.name.clone()).collect(),
+    }
+}
+
+/// Applies `lines` (one response's Set-Cookie headers, in order) at `url` and
+/// reports each cookie under the RFC 6265bis profile in the same-site context
+/// (the `stored_as` of check JSON v1).
+pub fn check_spec(
     lines: &[String],
     url: &CookieUrl,
     psl: &dyn PublicSuffixList,
@@ -259,6 +345,12 @@ pub fn check(
         url: url.to_string(),
         cookies,
         findings: Vec::new(),
+        deployment: DeploymentReport {
+            embedded_in: Vec::new(),
+            called_from: Vec::new(),
+            headers: Vec::new(),
+            browsers: vec![SPEC_PROFILE.to_string()],
+        },
     }
 }
 
@@ -269,7 +361,7 @@ mod tests {
 
     fn run(lines: &[&str], url: &str) -> CheckReport {
         let lines: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
-        check(
+        check_spec(
             &lines,
             &CookieUrl::parse(url).unwrap(),
             &BuiltinPsl,

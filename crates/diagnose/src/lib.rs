@@ -9,4 +9,9 @@
 #![deny(missing_docs)]
 
 pub mod check;
+pub mod finding;
+pub mod fix;
+pub mod matrix;
+pub mod rules;
 pub mod site;
+pub mod snippets;

@@ -4,47 +4,60 @@ use std::fmt::Write as _;
 
 use cookie_doctor_cookie::{Reason, ReasonInfo};
 use cookie_doctor_diagnose::check::{CheckReport, CookieReport, Outcome, StoredAs};
+use cookie_doctor_diagnose::finding::{Safety, Severity};
 use cookie_doctor_diagnose::site::SiteReport;
 use cookie_doctor_inputs::Scenario;
 use cookie_doctor_site::PslSection;
 
 use crate::Style;
 
-/// `cookie-doctor check` as text.
+/// `cookie-doctor check` as text: per cookie the spec's verdict and the delivery
+/// matrix (browser × context), then the findings with their fixes.
 pub fn render_check(report: &CheckReport, style: Style) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} {}", style.strong("Set-Cookie from"), report.url);
-    let _ = writeln!(out, "{}", style.dim("profile rfc6265bis (the plain specification), checked for a same-site request to that URL"));
+    let d = &report.deployment;
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "(none declared)".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let _ = writeln!(
+        out,
+        "{}",
+        style.dim(&format!(
+            "embedded in: {} · called from: {}",
+            list(&d.embedded_in),
+            list(&d.called_from)
+        ))
+    );
     for cookie in &report.cookies {
         out.push('\n');
         render_cookie(&mut out, cookie, style);
     }
-    let stored = report
-        .cookies
-        .iter()
-        .filter(|c| c.outcome == Outcome::Stored)
-        .count();
-    let _ = writeln!(
-        out,
-        "\n{} of {} lines stored.",
-        stored,
-        report.cookies.len()
-    );
+    render_findings(&mut out, report, style);
     out
 }
 
+const CONTEXT_COLUMNS: [(&str, &str); 6] = [
+    ("same-site", "same-site"),
+    ("top-level-get", "link"),
+    ("top-level-post", "form POST"),
+    ("iframe", "iframe"),
+    ("subresource", "image"),
+    ("fetch-include", "fetch"),
+];
+
 fn render_cookie(out: &mut String, cookie: &CookieReport, style: Style) {
-    let Some(verdict) = cookie.verdicts.first() else {
-        return;
-    };
     let (mark, headline) = match cookie.outcome {
-        Outcome::Stored if verdict.sent => (style.ok("✓"), style.ok("stored, and sent back")),
-        Outcome::Stored => (
-            style.warn("!"),
-            style.warn("stored, but not sent back to this URL"),
+        Outcome::Stored => (style.ok("✓"), "stored by the specification (RFC 6265bis)"),
+        Outcome::Deleted => (style.warn("−"), "a deletion (already expired)"),
+        Outcome::Rejected => (
+            style.bad("✗"),
+            "not stored by the specification (RFC 6265bis)",
         ),
-        Outcome::Deleted => (style.warn("−"), style.warn("a deletion (already expired)")),
-        Outcome::Rejected => (style.bad("✗"), style.bad("not stored")),
     };
     let _ = writeln!(out, "{mark} {}", style.strong(&cookie.line));
     let _ = writeln!(out, "    {headline}");
@@ -59,11 +72,139 @@ fn render_cookie(out: &mut String, cookie: &CookieReport, style: Style) {
         };
         let _ = writeln!(out, "    {text}");
     }
-    for reason in &verdict.reasons {
-        render_reason(out, *reason, style);
-    }
     for note in &cookie.notes {
         let _ = writeln!(out, "    {} {note}", style.dim("note:"));
+    }
+    render_matrix(out, cookie, style);
+}
+
+/// The grid: a row per browser, a column per context; ✓ stored and sent, ✗n
+/// with n pointing into the legend of reasons below.
+fn render_matrix(out: &mut String, cookie: &CookieReport, style: Style) {
+    if cookie.verdicts.is_empty() {
+        return;
+    }
+    let mut browsers: Vec<&str> = Vec::new();
+    for v in &cookie.verdicts {
+        if !browsers.contains(&v.browser.as_str()) {
+            browsers.push(&v.browser);
+        }
+    }
+    let mut legend: Vec<Reason> = Vec::new();
+    let width = browsers.iter().map(|b| b.len()).max().unwrap_or(0).max(8);
+    let _ = write!(out, "\n    {:width$}", "");
+    for (_, label) in CONTEXT_COLUMNS {
+        let _ = write!(out, "  {label:<10}");
+    }
+    out.push('\n');
+    for browser in browsers {
+        let _ = write!(out, "    {browser:width$}");
+        for (context, _) in CONTEXT_COLUMNS {
+            let cell = cookie
+                .verdicts
+                .iter()
+                .find(|v| v.browser == browser && v.context == context);
+            let text = match cell {
+                None => ("·".to_string(), None),
+                Some(v) if v.stored && v.sent => ("✓".to_string(), Some(true)),
+                Some(v) => {
+                    let numbers: Vec<String> = v
+                        .reasons
+                        .iter()
+                        .map(|r| {
+                            let n = legend.iter().position(|x| x == r).unwrap_or_else(|| {
+                                legend.push(*r);
+                                legend.len() - 1
+                            });
+                            (n + 1).to_string()
+                        })
+                        .collect();
+                    let what = if v.stored { "sent ✗" } else { "✗" };
+                    (format!("{what}{}", numbers.join(",")), Some(false))
+                }
+            };
+            let padded = format!("{:<10}", text.0);
+            let shown = match text.1 {
+                Some(true) => style.ok(&padded),
+                Some(false) => style.bad(&padded),
+                None => style.dim(&padded),
+            };
+            let _ = write!(out, "  {shown}");
+        }
+        out.push('\n');
+    }
+    if !legend.is_empty() {
+        let _ = writeln!(
+            out,
+            "    {}",
+            style.dim(
+                "✗n: not stored, for reason n; sent ✗n: stored but not sent back in that context"
+            )
+        );
+        for (n, reason) in legend.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "    {:>2} {}: {}",
+                n + 1,
+                style.bad(reason.code()),
+                reason.describe()
+            );
+        }
+    }
+}
+
+fn render_findings(out: &mut String, report: &CheckReport, style: Style) {
+    out.push('\n');
+    if report.findings.is_empty() {
+        let _ = writeln!(out, "{}", style.ok("No findings."));
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        style.strong(&format!("Findings ({})", report.findings.len()))
+    );
+    for f in &report.findings {
+        let severity = match f.severity {
+            Severity::Error => style.bad("error"),
+            Severity::Warning => style.warn("warning"),
+            Severity::Info => style.dim("info"),
+        };
+        let _ = writeln!(
+            out,
+            "\n  {severity} {}  {}",
+            style.strong(&f.code),
+            f.message
+        );
+        if !f.browsers.is_empty() {
+            let _ = writeln!(out, "    browsers: {}", f.browsers.join(", "));
+        }
+        for e in &f.evidence {
+            let _ = writeln!(out, "    {} {e}", style.dim("evidence:"));
+        }
+        if let Some(fix) = &f.fix {
+            let safety = match fix.safety {
+                Safety::Safe => style.ok("safe"),
+                Safety::Unsafe => style.warn("unsafe"),
+            };
+            let _ = writeln!(
+                out,
+                "    {} {}  ({safety})",
+                style.strong("fix:"),
+                fix.header
+            );
+            if !fix.reason.is_empty() {
+                let _ = writeln!(out, "      {}", fix.reason);
+            }
+            for (framework, code) in &fix.snippets {
+                let _ = writeln!(out, "      {} {code}", style.dim(&format!("{framework}:")));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "    {}",
+            style.dim(&format!("more: cookie-doctor explain {}", f.code))
+        );
     }
 }
 
@@ -104,19 +245,6 @@ fn describe_stored(s: &StoredAs) -> String {
         s.path,
         s.same_site.as_str()
     )
-}
-
-fn render_reason(out: &mut String, reason: Reason, style: Style) {
-    let _ = writeln!(
-        out,
-        "    {}: {}",
-        style.bad(reason.code()),
-        reason.describe()
-    );
-    if let Some(info) = reason.info() {
-        let _ = writeln!(out, "      {} {}", style.strong("fix:"), info.fix);
-        let _ = writeln!(out, "      {}", style.dim(info.source));
-    }
 }
 
 /// Seconds in words (`400 days`, `1 hour`).

@@ -1,0 +1,231 @@
+//! Editing a Set-Cookie line into its corrected form, keeping everything the
+//! fix does not touch (order, spelling, unknown attributes), and the same cookie
+//! as a structured [`CookieSpec`] for framework snippets.
+
+use std::fmt::Write as _;
+
+/// One attribute as written: its name and, if it had `=`, its value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Attribute {
+    name: String,
+    value: Option<String>,
+}
+
+/// A Set-Cookie line that a fix can edit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CookieLine {
+    pair: String,
+    attributes: Vec<Attribute>,
+}
+
+impl CookieLine {
+    /// Splits a Set-Cookie value (with or without the `Set-Cookie:` name) into
+    /// its name-value pair and attributes (RFC 6265bis §5.6 steps 2 and 6).
+    pub fn parse(line: &str) -> CookieLine {
+        let line = strip_header_name(line);
+        let mut parts = line.split(';');
+        let pair = parts.next().unwrap_or_default().trim().to_string();
+        let attributes = parts
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| match a.split_once('=') {
+                Some((n, v)) => Attribute {
+                    name: n.trim().to_string(),
+                    value: Some(v.trim().to_string()),
+                },
+                None => Attribute {
+                    name: a.to_string(),
+                    value: None,
+                },
+            })
+            .collect();
+        CookieLine { pair, attributes }
+    }
+
+    /// The cookie name (empty for a nameless cookie).
+    pub fn name(&self) -> &str {
+        self.pair.split_once('=').map_or("", |(n, _)| n.trim())
+    }
+
+    /// The cookie value.
+    pub fn value(&self) -> &str {
+        self.pair
+            .split_once('=')
+            .map_or(self.pair.as_str(), |(_, v)| v.trim())
+    }
+
+    /// Replaces the value.
+    pub fn set_value(&mut self, value: &str) {
+        self.pair = format!("{}={value}", self.name());
+    }
+
+    /// The last value of an attribute (case-insensitive name): `Some(None)` for a
+    /// flag such as `Secure`, `None` when absent.
+    pub fn get(&self, name: &str) -> Option<Option<&str>> {
+        self.attributes
+            .iter()
+            .rev()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
+            .map(|a| a.value.as_deref())
+    }
+
+    /// Whether the attribute is present.
+    pub fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Sets an attribute: replaces every occurrence with one (at the first
+    /// one's place, in the canonical spelling given), or appends it.
+    pub fn set(&mut self, name: &str, value: Option<&str>) {
+        let new = Attribute {
+            name: name.to_string(),
+            value: value.map(str::to_string),
+        };
+        match self
+            .attributes
+            .iter()
+            .position(|a| a.name.eq_ignore_ascii_case(name))
+        {
+            Some(first) => {
+                self.attributes
+                    .retain(|a| !a.name.eq_ignore_ascii_case(name));
+                let at = first.min(self.attributes.len());
+                self.attributes.insert(at, new);
+            }
+            None => self.attributes.push(new),
+        }
+    }
+
+    /// Sets a flag attribute (`Secure`, `HttpOnly`, `Partitioned`).
+    pub fn set_flag(&mut self, name: &str) {
+        self.set(name, None);
+    }
+
+    /// Removes every occurrence of an attribute.
+    pub fn remove(&mut self, name: &str) {
+        self.attributes
+            .retain(|a| !a.name.eq_ignore_ascii_case(name));
+    }
+
+    /// The Set-Cookie value (without the header name).
+    pub fn value_line(&self) -> String {
+        let mut out = self.pair.clone();
+        for a in &self.attributes {
+            out.push_str("; ");
+            out.push_str(&a.name);
+            if let Some(v) = &a.value {
+                let _ = write!(out, "={v}");
+            }
+        }
+        out
+    }
+
+    /// The whole header line, `Set-Cookie: …`.
+    pub fn header(&self) -> String {
+        format!("Set-Cookie: {}", self.value_line())
+    }
+
+    /// The structured form, for framework snippets.
+    pub fn spec(&self) -> CookieSpec {
+        let text = |name: &str| self.get(name).flatten().map(str::to_string);
+        CookieSpec {
+            name: self.name().to_string(),
+            value: self.value().to_string(),
+            domain: text("Domain").map(|d| d.trim_start_matches('.').to_string()),
+            path: text("Path"),
+            secure: self.has("Secure"),
+            http_only: self.has("HttpOnly"),
+            same_site: text("SameSite").map(|s| canonical_same_site(&s)),
+            partitioned: self.has("Partitioned"),
+            max_age: text("Max-Age").and_then(|m| m.parse().ok()),
+            expires: text("Expires"),
+        }
+    }
+}
+
+fn strip_header_name(line: &str) -> &str {
+    let trimmed = line.trim_start();
+    match trimmed.split_once(':') {
+        Some((name, rest)) if name.trim().eq_ignore_ascii_case("set-cookie") => rest.trim_start(),
+        _ => trimmed,
+    }
+}
+
+fn canonical_same_site(value: &str) -> String {
+    match value.to_ascii_lowercase().as_str() {
+        "strict" => "Strict".into(),
+        "lax" => "Lax".into(),
+        "none" => "None".into(),
+        _ => value.to_string(),
+    }
+}
+
+/// A cookie as frameworks describe it: what a snippet needs.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CookieSpec {
+    /// Name.
+    pub name: String,
+    /// Value (snippets use it as a placeholder expression where they can).
+    pub value: String,
+    /// Domain, without a leading dot.
+    pub domain: Option<String>,
+    /// Path.
+    pub path: Option<String>,
+    /// Secure.
+    pub secure: bool,
+    /// HttpOnly.
+    pub http_only: bool,
+    /// `Strict`, `Lax` or `None`.
+    pub same_site: Option<String>,
+    /// Partitioned (CHIPS).
+    pub partitioned: bool,
+    /// Max-Age in seconds.
+    pub max_age: Option<i64>,
+    /// Expires, as written.
+    pub expires: Option<String>,
+}
+
+impl CookieSpec {
+    /// Whether this line deletes the cookie (Max-Age ≤ 0).
+    pub fn is_deletion(&self) -> bool {
+        self.max_age.is_some_and(|m| m <= 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edits_keep_what_they_do_not_touch() {
+        let mut line = CookieLine::parse("Set-Cookie: sid=abc; samesite=none; Path=/; Foo=bar");
+        assert_eq!(line.name(), "sid");
+        assert_eq!(line.get("SameSite"), Some(Some("none")));
+        line.set("SameSite", Some("None"));
+        line.set_flag("Secure");
+        assert_eq!(
+            line.header(),
+            "Set-Cookie: sid=abc; SameSite=None; Path=/; Foo=bar; Secure"
+        );
+        line.remove("foo");
+        assert_eq!(line.value_line(), "sid=abc; SameSite=None; Path=/; Secure");
+    }
+
+    #[test]
+    fn repeated_attributes_collapse_into_one() {
+        let mut line = CookieLine::parse("a=1; Path=/x; Secure; Path=/y");
+        assert_eq!(line.get("path"), Some(Some("/y")));
+        line.set("Path", Some("/"));
+        assert_eq!(line.value_line(), "a=1; Path=/; Secure");
+    }
+
+    #[test]
+    fn spec_reads_the_attributes() {
+        let spec =
+            CookieLine::parse("sid=; Domain=.example.com; Max-Age=0; HttpOnly; SameSite=lax")
+                .spec();
+        assert_eq!(spec.domain.as_deref(), Some("example.com"));
+        assert_eq!(spec.same_site.as_deref(), Some("Lax"));
+        assert!(spec.is_deletion() && spec.http_only && !spec.secure);
+    }
+}

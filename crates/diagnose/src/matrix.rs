@@ -1,0 +1,340 @@
+//! The delivery matrix: each cookie × each standard context × each browser
+//! profile — stored or not, sent or not, and why — computed by running small
+//! scenarios through the engine (so `check` and `simulate` can never disagree).
+//!
+//! For a context the scenario is: the user visits the URL first-party (the
+//! response sets the cookies), then the page of the context (the embedder, the
+//! calling site) makes its request to the URL — the response to that request
+//! decides **stored** — and then the same request again, which decides **sent**
+//! (it carries whatever the earlier responses left in the jar for this context).
+
+use cookie_doctor_cookie::{Reason, Time};
+use cookie_doctor_engine::{RequestTrace, Run, Trace};
+use cookie_doctor_inputs::{Credentials, LoadAs, ResponseSpec, Scenario, Step, StepKind};
+use cookie_doctor_profiles::Profile;
+use cookie_doctor_site::{Origin, PublicSuffixList};
+use serde::Serialize;
+
+/// A standard request context of `check` (DESIGN.md §7).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Context {
+    /// The app's own pages: a same-site top-level navigation.
+    SameSite,
+    /// A link on another site to the URL (top-level GET).
+    TopLevelGet,
+    /// A form on another site posting to the URL (top-level POST: SSO callbacks,
+    /// payment returns).
+    TopLevelPost,
+    /// The URL in an iframe on the embedding site.
+    Iframe,
+    /// An image (or script) of the URL on the embedding site.
+    Subresource,
+    /// `fetch(url, {credentials: "include"})` from the calling site.
+    FetchInclude,
+}
+
+impl Context {
+    /// Every context, in report order.
+    pub const ALL: [Context; 6] = [
+        Context::SameSite,
+        Context::TopLevelGet,
+        Context::TopLevelPost,
+        Context::Iframe,
+        Context::Subresource,
+        Context::FetchInclude,
+    ];
+
+    /// The kebab-case name (check JSON v1 `context`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Context::SameSite => "same-site",
+            Context::TopLevelGet => "top-level-get",
+            Context::TopLevelPost => "top-level-post",
+            Context::Iframe => "iframe",
+            Context::Subresource => "subresource",
+            Context::FetchInclude => "fetch-include",
+        }
+    }
+
+    /// A short label for a matrix column.
+    pub fn label(self) -> &'static str {
+        match self {
+            Context::SameSite => "same-site",
+            Context::TopLevelGet => "link",
+            Context::TopLevelPost => "form POST",
+            Context::Iframe => "iframe",
+            Context::Subresource => "image",
+            Context::FetchInclude => "fetch",
+        }
+    }
+}
+
+/// Where the app lives and who uses it: what `check` is told.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deployment {
+    /// The URL whose response sets the cookies.
+    pub url: url::Url,
+    /// Top-level sites that frame the app (`--embedded-in`).
+    pub embedded_in: Vec<Origin>,
+    /// Origins whose scripts call the URL with credentials (`--called-from`).
+    pub called_from: Vec<Origin>,
+    /// Other response header lines (`--header`), e.g. CORS and framing headers.
+    pub headers: Vec<String>,
+}
+
+/// The stand-in for "some other site" when the user declared none.
+pub const OTHER_SITE: &str = "https://other-site.example";
+
+impl Deployment {
+    /// The site whose page makes the context's request.
+    pub fn origin_for(&self, context: Context) -> String {
+        let declared = match context {
+            Context::FetchInclude => self.called_from.first().or(self.embedded_in.first()),
+            _ => self.embedded_in.first().or(self.called_from.first()),
+        };
+        declared.map_or_else(|| OTHER_SITE.to_string(), ToString::to_string)
+    }
+}
+
+/// One cell of the matrix.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Cell {
+    /// The browser profile.
+    pub browser: String,
+    /// The context.
+    pub context: Context,
+    /// The context's response stored the cookie.
+    pub stored: bool,
+    /// The context's next request carried it.
+    pub sent: bool,
+    /// Why not (store reasons, then send reasons; no duplicates).
+    pub reasons: Vec<Reason>,
+}
+
+/// The engine's view of one context in one browser: the trace requests that
+/// decided the cells, for rules that need more (CORS, framing).
+#[derive(Clone, Debug)]
+pub struct ContextRun {
+    /// The browser profile.
+    pub browser: String,
+    /// The context.
+    pub context: Context,
+    /// The request whose response decided "stored".
+    pub store_request: Option<RequestTrace>,
+    /// The request that decided "sent".
+    pub send_request: Option<RequestTrace>,
+    /// The whole run.
+    pub run: Run,
+}
+
+/// The matrix for every cookie line.
+#[derive(Clone, Debug)]
+pub struct Matrix {
+    /// Per line (in input order), its cells: profile-major, context-minor.
+    pub cells: Vec<Vec<Cell>>,
+    /// The runs behind the cells.
+    pub runs: Vec<ContextRun>,
+}
+
+/// The scenario for one context.
+pub fn context_scenario(lines: &[String], deployment: &Deployment, context: Context) -> Scenario {
+    let url = deployment.url.to_string();
+    let mut headers: Vec<String> = lines.iter().map(|l| format!("Set-Cookie: {l}")).collect();
+    headers.extend(deployment.headers.iter().cloned());
+    let other = deployment.origin_for(context);
+    let step = |index: usize, kind: StepKind| Step {
+        index,
+        kind,
+        line: 0,
+        url: None,
+        from: None,
+        name: None,
+        method: None,
+        credentials: None,
+        target: None,
+        load_as: None,
+        headers: None,
+        cookie: None,
+        seconds: None,
+        expect: Vec::new(),
+    };
+    let open = |index: usize, to: &str| Step {
+        url: Some(to.to_string()),
+        ..step(index, StepKind::Open)
+    };
+    let request = |index: usize| -> Step {
+        match context {
+            Context::SameSite => open(index, &url),
+            Context::TopLevelGet => Step {
+                url: Some(url.clone()),
+                ..step(index, StepKind::Click)
+            },
+            Context::TopLevelPost => Step {
+                url: Some(url.clone()),
+                method: Some("POST".into()),
+                ..step(index, StepKind::Submit)
+            },
+            Context::Iframe => Step {
+                url: Some(url.clone()),
+                name: Some(format!("app{index}")),
+                ..step(index, StepKind::Iframe)
+            },
+            Context::Subresource => Step {
+                url: Some(url.clone()),
+                load_as: Some(LoadAs::Image),
+                ..step(index, StepKind::Load)
+            },
+            Context::FetchInclude => Step {
+                url: Some(url.clone()),
+                credentials: Some(Credentials::Include),
+                ..step(index, StepKind::Fetch)
+            },
+        }
+    };
+    let mut steps = vec![open(0, &url)];
+    if context == Context::SameSite {
+        steps.push(open(1, &url));
+        steps.push(open(2, &url));
+    } else {
+        steps.push(open(1, &other));
+        steps.push(request(2));
+        if matches!(context, Context::TopLevelGet | Context::TopLevelPost) {
+            // Back to the other site so the next navigation is cross-site again.
+            steps.push(open(3, &other));
+            steps.push(request(4));
+        } else {
+            steps.push(request(3));
+        }
+    }
+    Scenario {
+        name: format!("check {} in context {}", url, context.as_str()),
+        browsers: Vec::new(),
+        responses: vec![ResponseSpec {
+            url,
+            status: 200,
+            location: None,
+            headers,
+        }],
+        steps,
+    }
+}
+
+/// The last request of a step that reached the URL (redirects and preflights
+/// come first).
+fn main_request(run: &Run, step: usize) -> Option<RequestTrace> {
+    run.steps.get(step).and_then(|s| {
+        s.requests
+            .iter()
+            .rev()
+            .find(|r| r.method != "OPTIONS")
+            .cloned()
+    })
+}
+
+/// Runs every context in every profile.
+pub fn delivery_matrix(
+    lines: &[String],
+    deployment: &Deployment,
+    profiles: &[Profile],
+    psl: &dyn PublicSuffixList,
+    now: Time,
+) -> Matrix {
+    let mut runs = Vec::new();
+    let mut cells: Vec<Vec<Cell>> = vec![Vec::new(); lines.len()];
+    for context in Context::ALL {
+        let scenario = context_scenario(lines, deployment, context);
+        let trace: Trace = cookie_doctor_engine::simulate(&scenario, profiles, psl, now);
+        let (store_step, send_step) = match context {
+            Context::SameSite => (0, 1),
+            Context::TopLevelGet | Context::TopLevelPost => (2, 4),
+            _ => (2, 3),
+        };
+        for run in trace.runs {
+            let store_request = main_request(&run, store_step);
+            let send_request = main_request(&run, send_step);
+            for (i, line) in lines.iter().enumerate() {
+                let cell = cell_for(
+                    line,
+                    &run.browser,
+                    context,
+                    store_request.as_ref(),
+                    send_request.as_ref(),
+                );
+                if let Some(row) = cells.get_mut(i) {
+                    row.push(cell);
+                }
+            }
+            runs.push(ContextRun {
+                browser: run.browser.clone(),
+                context,
+                store_request,
+                send_request,
+                run,
+            });
+        }
+    }
+    // Profile-major order for the report.
+    let order: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+    for row in &mut cells {
+        row.sort_by_key(|c| {
+            (
+                order
+                    .iter()
+                    .position(|b| *b == c.browser)
+                    .unwrap_or(usize::MAX),
+                c.context,
+            )
+        });
+    }
+    Matrix { cells, runs }
+}
+
+fn cell_for(
+    line: &str,
+    browser: &str,
+    context: Context,
+    store: Option<&RequestTrace>,
+    send: Option<&RequestTrace>,
+) -> Cell {
+    let mut reasons: Vec<Reason> = Vec::new();
+    let set = store.and_then(|r| r.set_cookie.iter().find(|s| s.line == line));
+    let stored = set.is_some_and(|s| s.stored && !s.deleted);
+    if let Some(set) = set {
+        reasons.extend(set.reasons.iter().copied());
+    }
+    if let Some(blocked) = store.and_then(|r| r.blocked.as_ref()) {
+        reasons.extend(blocked.reasons.iter().copied());
+    }
+    // The cookie the line makes, to find it on the next request.
+    let identity = set.and_then(|s| s.cookie.as_ref());
+    let mut sent = false;
+    if let (Some(send), Some(id)) = (send, identity) {
+        let same = |name: &str, domain: &str, path: &str| {
+            name == id.name && domain == id.domain && path == id.path
+        };
+        sent = send.sent.iter().any(|c| same(&c.name, &c.domain, &c.path));
+        if !sent {
+            for excluded in send
+                .excluded
+                .iter()
+                .filter(|c| same(&c.name, &c.domain, &c.path))
+            {
+                reasons.extend(excluded.reasons.iter().copied());
+            }
+        }
+    }
+    let mut unique = Vec::new();
+    for r in reasons {
+        if !unique.contains(&r) {
+            unique.push(r);
+        }
+    }
+    Cell {
+        browser: browser.to_string(),
+        context,
+        stored,
+        sent,
+        reasons: unique,
+    }
+}

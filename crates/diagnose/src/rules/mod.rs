@@ -1,0 +1,158 @@
+//! The rules: one per file, like a linter's, each with its code, severity,
+//! documentation (what, why, how to fix, a bad and a good example) and its
+//! check over the delivery matrix, the parsed lines and the response headers.
+//!
+//! Areas: `cookies/`, `clearing/`, `cors/`, `framing/`, `csrf/`.
+
+pub mod cookies;
+
+use cookie_doctor_fetch::Headers;
+use cookie_doctor_profiles::Profile;
+use cookie_doctor_site::PublicSuffixList;
+
+use crate::finding::{Finding, Severity};
+use crate::fix::CookieLine;
+use crate::matrix::{Cell, Context, Deployment, Matrix};
+
+/// A rule's documentation: `docs/rules/<code>.md` and `cookie-doctor explain
+/// CODE` are rendered from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleDoc {
+    /// The stable kebab-case code.
+    pub code: &'static str,
+    /// The area: `cookies`, `clearing`, `cors`, `framing` or `csrf`.
+    pub area: &'static str,
+    /// The severity of its findings (a rule may lower it for a finding, with
+    /// the reason in the message).
+    pub severity: Severity,
+    /// One line.
+    pub title: &'static str,
+    /// What the rule detects.
+    pub what: &'static str,
+    /// Why it matters (with the spec or browser source).
+    pub why: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+    /// A header that triggers the rule.
+    pub bad: &'static str,
+    /// The same header, fixed.
+    pub good: &'static str,
+}
+
+/// Everything a rule may look at.
+pub struct RuleContext<'a> {
+    /// The Set-Cookie values, in order.
+    pub lines: &'a [String],
+    /// The same lines, editable for fixes.
+    pub cookies: &'a [CookieLine],
+    /// Where the app lives, who embeds and calls it.
+    pub deployment: &'a Deployment,
+    /// The other response headers (`--header`).
+    pub headers: &'a Headers,
+    /// The delivery matrix.
+    pub matrix: &'a Matrix,
+    /// The profiles the matrix ran.
+    pub profiles: &'a [Profile],
+    /// The Public Suffix List.
+    pub psl: &'a dyn PublicSuffixList,
+}
+
+impl RuleContext<'_> {
+    /// The cells of line `index`.
+    pub fn cells(&self, index: usize) -> &[Cell] {
+        self.matrix.cells.get(index).map_or(&[], Vec::as_slice)
+    }
+
+    /// The cells of line `index` in `context`.
+    pub fn cells_in(&self, index: usize, context: Context) -> impl Iterator<Item = &Cell> {
+        self.cells(index)
+            .iter()
+            .filter(move |c| c.context == context)
+    }
+
+    /// Whether the user declared an embedding (`--embedded-in`).
+    pub fn embed_declared(&self) -> bool {
+        !self.deployment.embedded_in.is_empty()
+    }
+
+    /// Whether the user declared cross-origin callers (`--called-from`).
+    pub fn callers_declared(&self) -> bool {
+        !self.deployment.called_from.is_empty()
+    }
+}
+
+/// A rule.
+pub trait Rule: Sync {
+    /// Its documentation (code, severity, …).
+    fn doc(&self) -> &'static RuleDoc;
+    /// Its findings on this input.
+    fn check(&self, cx: &RuleContext<'_>) -> Vec<Finding>;
+}
+
+/// Every rule, in report order.
+pub fn all() -> Vec<&'static dyn Rule> {
+    let mut rules: Vec<&'static dyn Rule> = Vec::new();
+    rules.extend(cookies::rules());
+    rules
+}
+
+/// The documentation of the rule with this code.
+pub fn doc_for(code: &str) -> Option<&'static RuleDoc> {
+    all().into_iter().map(|r| r.doc()).find(|d| d.code == code)
+}
+
+/// Runs every rule; findings sorted by severity (errors first), then rule order.
+pub fn run_all(cx: &RuleContext<'_>) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = all().iter().flat_map(|r| r.check(cx)).collect();
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    findings
+}
+
+/// The browsers (in profile order) where `pred` holds for a cell of line
+/// `index` in `context`.
+pub fn browsers_where(
+    cx: &RuleContext<'_>,
+    index: usize,
+    context: Context,
+    pred: impl Fn(&Cell) -> bool,
+) -> Vec<String> {
+    cx.cells_in(index, context)
+        .filter(|c| pred(c))
+        .map(|c| c.browser.clone())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case_and_documented() {
+        let mut seen = std::collections::BTreeSet::new();
+        for rule in all() {
+            let d = rule.doc();
+            assert!(seen.insert(d.code), "duplicate code {}", d.code);
+            assert!(
+                d.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{} is not kebab-case",
+                d.code
+            );
+            assert!(
+                ["cookies", "clearing", "cors", "framing", "csrf"].contains(&d.area),
+                "{}: area {}",
+                d.code,
+                d.area
+            );
+            for (field, text) in [
+                ("title", d.title),
+                ("what", d.what),
+                ("why", d.why),
+                ("fix", d.fix),
+                ("bad", d.bad),
+                ("good", d.good),
+            ] {
+                assert!(!text.trim().is_empty(), "{}: empty {field}", d.code);
+            }
+        }
+    }
+}
