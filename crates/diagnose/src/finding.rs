@@ -63,6 +63,25 @@ pub struct Fix {
     pub reason: String,
     /// Framework name → code (`express`, `django`, …).
     pub snippets: BTreeMap<String, String>,
+    /// How to apply `header` to the input (for re-checking after the fix).
+    #[serde(skip)]
+    pub edit: Edit,
+}
+
+/// How a fix changes the input of `check`.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub enum Edit {
+    /// Replace Set-Cookie line `index` (0-based, input order) with `header`.
+    ReplaceLine(usize),
+    /// Add `header` as a new Set-Cookie line (e.g. the matching deletion).
+    AppendLine,
+    /// Replace every response header of this name with `header` (or add it).
+    SetHeader(String),
+    /// Remove every response header of this name (`header` says which).
+    RemoveHeader(String),
+    /// Advice only: nothing in the input changes (e.g. a client-side fix).
+    #[default]
+    None,
 }
 
 /// One finding of one rule.

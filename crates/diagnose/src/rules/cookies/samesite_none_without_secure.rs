@@ -2,7 +2,7 @@
 
 use cookie_doctor_cookie::Reason;
 
-use crate::finding::{Finding, Fix, Safety, Severity};
+use crate::finding::{Edit, Finding, Fix, Safety, Severity};
 use crate::matrix::Context;
 use crate::rules::{Rule, RuleContext, RuleDoc, browsers_where};
 use crate::snippets;
@@ -79,6 +79,7 @@ impl Rule for SameSiteNoneWithoutSecure {
                     safety,
                     reason,
                     snippets: snippets::cookie(&fixed.spec()),
+                    edit: Edit::ReplaceLine(index),
                 }),
             });
         }
