@@ -29,6 +29,9 @@ struct Fixture {
     expect: Vec<String>,
     #[serde(default)]
     absent: Vec<String>,
+    /// No finding may be more severe than this (`info`, `warning`, `error`).
+    #[serde(default)]
+    max_severity: Option<String>,
 }
 
 fn fixtures() -> Vec<PathBuf> {
@@ -129,6 +132,18 @@ fn every_fixture_finds_what_it_should_and_its_fixes_work() {
         for code in &fixture.absent {
             if codes.contains(&code.as_str()) {
                 failures.push(format!("{name}: {code} must not be found"));
+            }
+        }
+        if let Some(max) = &fixture.max_severity {
+            let max = Severity::parse(max).unwrap_or_else(|| panic!("{name}: max_severity {max}"));
+            for f in report.findings.iter().filter(|f| f.severity > max) {
+                failures.push(format!(
+                    "{name}: {} is {}, above max_severity {}: {}",
+                    f.code,
+                    f.severity.as_str(),
+                    max.as_str(),
+                    f.message
+                ));
             }
         }
         insta::with_settings!({snapshot_suffix => name.clone(), prepend_module_to_snapshot => false}, {

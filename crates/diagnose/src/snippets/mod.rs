@@ -6,6 +6,40 @@ use std::collections::BTreeMap;
 
 use crate::fix::CookieSpec;
 
+/// The CORS headers a fix wants, for snippets.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CorsSpec {
+    /// The exact origins to allow (an allow-list: the snippet echoes the request's
+    /// `Origin` when it is in the list).
+    pub allow_origins: Vec<String>,
+    /// `Access-Control-Allow-Credentials: true`.
+    pub allow_credentials: bool,
+    /// `Access-Control-Allow-Methods` (empty: leave the framework's default).
+    pub allow_methods: Vec<String>,
+    /// `Access-Control-Allow-Headers` (empty: none).
+    pub allow_headers: Vec<String>,
+}
+
+/// The framing policy a fix wants, for snippets.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct FramingSpec {
+    /// CSP `frame-ancestors` sources, e.g. `'self'`, `https://partner.example`;
+    /// `'none'` to forbid framing.
+    pub frame_ancestors: Vec<String>,
+}
+
+/// The CORS configuration, per framework.
+pub fn cors(spec: &CorsSpec) -> BTreeMap<String, String> {
+    let _ = spec;
+    BTreeMap::new()
+}
+
+/// The framing header, per framework.
+pub fn framing(spec: &FramingSpec) -> BTreeMap<String, String> {
+    let _ = spec;
+    BTreeMap::new()
+}
+
 /// Setting (or deleting) this cookie, per framework.
 pub fn cookie(spec: &CookieSpec) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
