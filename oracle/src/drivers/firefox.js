@@ -820,7 +820,11 @@ async function launch(mode, { timeoutMs = 15000, resolveTo = '127.0.0.1' } = {})
       partitionKey: c.originAttributes.partitionKey || '',
     })));
     const SAME_SITE = { 0: 'none', 1: 'lax', 2: 'strict', 256: 'unspecified' };
-    return raw.map((c) => {
+    // The cookie service keeps an expired cookie until its next purge, but the
+    // browser neither sends nor shows it: leave it out, as CDP does for Chromium.
+    const nowSeconds = Date.now() / 1000;
+    const live = raw.filter((c) => c.isSession || expirySeconds(c.expiry) > nowSeconds);
+    return live.map((c) => {
       const domainCookie = c.host.startsWith('.');
       return {
         name: c.name,
