@@ -701,6 +701,48 @@ impl CookieJar {
         }
     }
 
+    /// CHIPS: a partition may hold at most `max_bytes` of name+value per site
+    /// (Chromium `kPerPartitionDomainMaxCookieBytes`, Firefox
+    /// `network.cookie.chips.partitionLimitByteCapacity`, both 10 KiB). Removes
+    /// the least recently used partitioned cookies of `just_set`'s partition and
+    /// site until the rest fit, and returns them.
+    pub fn enforce_partition_byte_limit(
+        &mut self,
+        just_set: &Cookie,
+        max_bytes: usize,
+    ) -> Vec<Cookie> {
+        let Some(partition) = just_set.partition.clone() else {
+            return Vec::new();
+        };
+        let in_scope = |c: &Cookie| {
+            c.partition.as_ref() == Some(&partition) && c.site_key == just_set.site_key
+        };
+        let bytes = |c: &Cookie| c.name.len() + c.value.len();
+        let mut total: usize = self.cookies.iter().filter(|c| in_scope(c)).map(bytes).sum();
+        let mut evicted = Vec::new();
+        while total > max_bytes {
+            // Oldest access first; the cookie just set goes last.
+            let victim = self
+                .cookies
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| in_scope(c) && c.sequence != just_set.sequence)
+                .min_by_key(|(_, c)| (c.last_access, c.sequence))
+                .map(|(i, _)| i);
+            let Some(index) = victim.or_else(|| {
+                self.cookies
+                    .iter()
+                    .position(|c| in_scope(c) && c.sequence == just_set.sequence)
+            }) else {
+                break;
+            };
+            let removed = self.cookies.remove(index);
+            total = total.saturating_sub(bytes(&removed));
+            evicted.push(removed);
+        }
+        evicted
+    }
+
     fn purge(&mut self, mut to_remove: usize, now: Time, in_scope: impl Fn(&Cookie) -> bool) {
         // Candidates in eviction order: expired, then non-secure, then oldest access.
         let mut order: Vec<(bool, bool, Time, u64)> = self

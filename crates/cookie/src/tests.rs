@@ -448,3 +448,45 @@ fn a_lone_dot_domain_is_rejected_an_empty_one_is_host_only() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_partition_keeps_at_most_its_byte_budget_per_site() {
+    use crate::{PartitionKey, SetContext};
+    use cookie_doctor_site::{Origin, Site};
+    let psl = cookie_doctor_site::BuiltinPsl;
+    let policy = crate::Policy::rfc6265bis();
+    let url = crate::CookieUrl::parse("https://widget.example/").unwrap();
+    let key = PartitionKey {
+        top_level_site: Site::of(&Origin::parse("https://news.example").unwrap(), &psl),
+        cross_site_ancestor: true,
+    };
+    let mut jar = crate::CookieJar::new();
+    let mut last = None;
+    for i in 0..5 {
+        let env = crate::Env {
+            now: crate::Time::from_unix(1_000 + i),
+            psl: &psl,
+            policy: &policy,
+        };
+        let ctx = SetContext {
+            partition: Some(key.clone()),
+            ..SetContext::top_level(&url)
+        };
+        let line = format!(
+            "c{i}={}; Secure; SameSite=None; Partitioned",
+            "x".repeat(3000)
+        );
+        if let crate::SetOutcome::Stored { cookie, .. } = jar.set(line.as_bytes(), &ctx, &env) {
+            let evicted = jar.enforce_partition_byte_limit(&cookie, 10_240);
+            last = Some(evicted);
+        }
+    }
+    // 5 × ~3 KB: only three fit in 10 KiB; the oldest two went.
+    let names: Vec<String> = jar
+        .cookies()
+        .iter()
+        .map(|c| c.name_str().into_owned())
+        .collect();
+    assert_eq!(names, ["c2", "c3", "c4"]);
+    assert_eq!(last.unwrap().len(), 1);
+}

@@ -1119,7 +1119,13 @@ impl<'a> Browser<'a> {
             partition,
         };
         let env = self.env();
-        match self.jar.store(&parsed, &set, &env) {
+        let outcome = self.jar.store(&parsed, &set, &env);
+        if let (SetOutcome::Stored { cookie, .. }, Some(limit)) =
+            (&outcome, self.profile.chips.max_bytes_per_partition_site)
+        {
+            self.jar.enforce_partition_byte_limit(cookie, limit);
+        }
+        match outcome {
             SetOutcome::Stored { cookie, .. } => SetCookieTrace {
                 line: line.to_string(),
                 stored: true,
