@@ -4,7 +4,11 @@
 //!
 //! Areas: `cookies/`, `clearing/`, `cors/`, `framing/`, `csrf/`.
 
+pub mod clearing;
 pub mod cookies;
+pub mod cors;
+pub mod csrf;
+pub mod framing;
 
 use cookie_doctor_fetch::Headers;
 use cookie_doctor_profiles::Profile;
@@ -93,6 +97,10 @@ pub trait Rule: Sync {
 pub fn all() -> Vec<&'static dyn Rule> {
     let mut rules: Vec<&'static dyn Rule> = Vec::new();
     rules.extend(cookies::rules());
+    rules.extend(clearing::rules());
+    rules.extend(cors::rules());
+    rules.extend(framing::rules());
+    rules.extend(csrf::rules());
     rules
 }
 
