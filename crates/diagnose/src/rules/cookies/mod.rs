@@ -1,10 +1,330 @@
 //! Rules about the Set-Cookie lines themselves and where they are delivered.
+//!
+//! Shared here: which names look like a session (the documented heuristic of
+//! [`is_session_like`]), how a line's SameSite reads, the engine's Set-Cookie
+//! decision for a line, and a re-run of the delivery matrix with a fixed line
+//! (so a rule can say what its fix really changes, per browser).
 
+mod cookie_too_large;
+mod domain_over_broad;
+mod domain_public_suffix;
+mod expiry_too_long;
+mod lax_cookie_lost_on_cross_site_post;
+mod name_shadowed;
+mod partitioned_misconfigured;
+mod prefix_violation;
+mod samesite_blocks_declared_use;
 mod samesite_none_without_secure;
+mod samesite_unspecified_inconsistent;
+mod session_cookie_missing_flags;
+mod strict_breaks_inbound_links;
+mod third_party_cookies_in_embed;
 
-use super::Rule;
+use cookie_doctor_cookie::{Reason, Time};
+use cookie_doctor_engine::SetCookieTrace;
+
+use super::{Rule, RuleContext};
+use crate::finding::{Edit, Fix, Safety};
+use crate::fix::CookieLine;
+use crate::matrix::{Cell, Context, delivery_matrix};
+use crate::snippets;
 
 /// The rules of this area, in report order.
 pub fn rules() -> Vec<&'static dyn Rule> {
-    vec![&samesite_none_without_secure::SameSiteNoneWithoutSecure]
+    vec![
+        &samesite_none_without_secure::SameSiteNoneWithoutSecure,
+        &samesite_blocks_declared_use::SameSiteBlocksDeclaredUse,
+        &third_party_cookies_in_embed::ThirdPartyCookiesInEmbed,
+        &partitioned_misconfigured::PartitionedMisconfigured,
+        &prefix_violation::PrefixViolation,
+        &domain_public_suffix::DomainPublicSuffix,
+        &cookie_too_large::CookieTooLarge,
+        &strict_breaks_inbound_links::StrictBreaksInboundLinks,
+        &samesite_unspecified_inconsistent::SameSiteUnspecifiedInconsistent,
+        &lax_cookie_lost_on_cross_site_post::LaxCookieLostOnCrossSitePost,
+        &session_cookie_missing_flags::SessionCookieMissingFlags,
+        &name_shadowed::NameShadowed,
+        &domain_over_broad::DomainOverBroad,
+        &expiry_too_long::ExpiryTooLong,
+    ]
+}
+
+/// Name fragments that make a cookie "session-like" (case-insensitive, after
+/// the `__Host-` / `__Secure-` / `__Http-` prefixes): `sess` (session,
+/// PHPSESSID, JSESSIONID), `token`, `auth`, `jwt`, `login`, `remember`,
+/// `identity`; and a name part (split on `.`, `_`, `-`) equal to or ending in
+/// `sid` (`sid`, `connect.sid`, `_sid`). Names with `csrf` or `xsrf` are not
+/// session-like: a CSRF token cookie is often read by script on purpose.
+pub const SESSION_FRAGMENTS: [&str; 7] = [
+    "sess", "token", "auth", "jwt", "login", "remember", "identity",
+];
+
+/// Whether a cookie name looks like a session or credential cookie (see
+/// [`SESSION_FRAGMENTS`]).
+pub fn is_session_like(name: &str) -> bool {
+    let lower = unprefixed(name).to_ascii_lowercase();
+    if lower.contains("csrf") || lower.contains("xsrf") {
+        return false;
+    }
+    SESSION_FRAGMENTS.iter().any(|f| lower.contains(f))
+        || lower
+            .split(['.', '_', '-'])
+            .any(|part| part.ends_with("sid"))
+}
+
+/// The name without a `__Host-Http-`, `__Host-`, `__Secure-` or `__Http-` prefix.
+fn unprefixed(name: &str) -> &str {
+    for prefix in ["__host-http-", "__host-", "__secure-", "__http-"] {
+        if name.len() >= prefix.len()
+            && name
+                .get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        {
+            return name.get(prefix.len()..).unwrap_or(name);
+        }
+    }
+    name
+}
+
+/// A line's SameSite as the browsers read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SameSiteAttr {
+    /// No SameSite attribute, or a value no browser knows.
+    Unspecified,
+    /// `SameSite=Strict`.
+    Strict,
+    /// `SameSite=Lax`.
+    Lax,
+    /// `SameSite=None`.
+    None,
+}
+
+impl SameSiteAttr {
+    /// As written in a message.
+    pub fn describe(self) -> &'static str {
+        match self {
+            SameSiteAttr::Unspecified => "no SameSite",
+            SameSiteAttr::Strict => "SameSite=Strict",
+            SameSiteAttr::Lax => "SameSite=Lax",
+            SameSiteAttr::None => "SameSite=None",
+        }
+    }
+}
+
+/// The SameSite of a line.
+pub fn same_site(line: &CookieLine) -> SameSiteAttr {
+    match line
+        .get("SameSite")
+        .flatten()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("strict") => SameSiteAttr::Strict,
+        Some("lax") => SameSiteAttr::Lax,
+        Some("none") => SameSiteAttr::None,
+        _ => SameSiteAttr::Unspecified,
+    }
+}
+
+/// The engine's decision on line `index` for the response of `context` in
+/// `browser` (the one that decides "stored").
+pub fn set_trace<'a>(
+    cx: &'a RuleContext<'_>,
+    index: usize,
+    context: Context,
+    browser: &str,
+) -> Option<&'a SetCookieTrace> {
+    let line = cx.lines.get(index)?;
+    cx.matrix
+        .runs
+        .iter()
+        .find(|r| r.context == context && r.browser == browser)
+        .and_then(|r| r.store_request.as_ref())
+        .and_then(|r| r.set_cookie.iter().find(|s| &s.line == line))
+}
+
+/// Whether line `index` deletes its cookie (Max-Age ≤ 0 or an Expires in the
+/// past, as the engine decided it on the app's own pages).
+pub fn is_deletion(cx: &RuleContext<'_>, index: usize) -> bool {
+    let by_attribute = cx
+        .cookies
+        .get(index)
+        .is_some_and(|l| l.spec().is_deletion());
+    by_attribute
+        || cx
+            .profiles
+            .iter()
+            .any(|p| set_trace(cx, index, Context::SameSite, &p.name).is_some_and(|s| s.deleted))
+}
+
+/// Whether a cell means "works": stored by the context's response and sent on
+/// its next request.
+pub fn works(cell: &Cell) -> bool {
+    cell.stored && cell.sent
+}
+
+/// SameSite reasons: what `SameSite=None; Secure` changes.
+pub fn is_same_site_reason(reason: Reason) -> bool {
+    matches!(
+        reason,
+        Reason::SameSiteLax
+            | Reason::SameSiteStrict
+            | Reason::SameSiteUnspecifiedTreatedAsLax
+            | Reason::SameSiteSetFromCrossSite
+    )
+}
+
+/// Third-party blocking (store or send).
+pub fn is_third_party_blocked(reason: Reason) -> bool {
+    matches!(
+        reason,
+        Reason::ThirdPartyBlocked | Reason::ThirdPartyBlockedOnSend
+    )
+}
+
+/// A time for re-running the matrix on a fixed line (the probe line carries no
+/// `Expires`, so the result does not depend on it).
+const PROBE_NOW: Time = Time::from_unix(1_767_225_600);
+
+/// The cells of line `index` once it is replaced by `fixed` (an `Expires`
+/// attribute is left out of the probe: only the delivery matters).
+pub fn probe(cx: &RuleContext<'_>, index: usize, fixed: &CookieLine) -> Vec<Cell> {
+    let mut probe_line = fixed.clone();
+    probe_line.remove("Expires");
+    let mut lines = cx.lines.to_vec();
+    if let Some(line) = lines.get_mut(index) {
+        *line = probe_line.value_line();
+    }
+    let matrix = delivery_matrix(&lines, cx.deployment, cx.profiles, cx.psl, PROBE_NOW);
+    matrix.cells.into_iter().nth(index).unwrap_or_default()
+}
+
+/// A fix that replaces line `index` with `fixed`.
+pub fn replace_fix(index: usize, fixed: &CookieLine, safety: Safety, reason: &str) -> Fix {
+    Fix {
+        header: fixed.header(),
+        safety,
+        reason: reason.to_string(),
+        snippets: snippets::cookie(&fixed.spec()),
+        edit: Edit::ReplaceLine(index),
+    }
+}
+
+/// `browser, browser (reason, reason)` grouped by identical reasons, groups
+/// joined with `; `.
+pub fn describe_cells<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> String {
+    group(
+        cells
+            .into_iter()
+            .map(|c| (c.browser.as_str(), codes(&c.reasons))),
+    )
+}
+
+/// The distinct codes of some reasons, in order.
+pub fn codes(reasons: &[Reason]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for r in reasons {
+        if !out.contains(&r.code()) {
+            out.push(r.code());
+        }
+    }
+    out
+}
+
+/// Groups `(browser, reason codes)` by identical codes: `a, b (x, y); c`.
+pub fn group<'a>(items: impl IntoIterator<Item = (&'a str, Vec<&'static str>)>) -> String {
+    let mut groups: Vec<(Vec<&'static str>, Vec<&'a str>)> = Vec::new();
+    for (browser, reasons) in items {
+        match groups.iter_mut().find(|(r, _)| *r == reasons) {
+            Some((_, browsers)) => {
+                if !browsers.contains(&browser) {
+                    browsers.push(browser);
+                }
+            }
+            None => groups.push((reasons, vec![browser])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(reasons, browsers)| {
+            if reasons.is_empty() {
+                browsers.join(", ")
+            } else {
+                format!("{} ({})", browsers.join(", "), reasons.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Evidence lines for cells: `context browser: stored ✓/✗ sent ✓/✗ [reasons]`.
+pub fn cell_evidence<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> Vec<String> {
+    cells
+        .into_iter()
+        .map(|c| {
+            let reasons = codes(&c.reasons);
+            format!(
+                "{} in {}: stored {}, sent {}{}",
+                c.context.as_str(),
+                c.browser,
+                if c.stored { "yes" } else { "no" },
+                if c.sent { "yes" } else { "no" },
+                if reasons.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", reasons.join(", "))
+                }
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_names() {
+        for name in [
+            "sid",
+            "connect.sid",
+            "PHPSESSID",
+            "JSESSIONID",
+            "laravel_session",
+            "__Host-sid",
+            "auth_token",
+            "jwt",
+            "remember_user_token",
+            "ASP.NET_SessionId",
+        ] {
+            assert!(is_session_like(name), "{name}");
+        }
+        for name in [
+            "theme",
+            "lang",
+            "_ga",
+            "consent",
+            "inside",
+            "csrftoken",
+            "XSRF-TOKEN",
+        ] {
+            assert!(!is_session_like(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn same_site_reads_the_last_known_value() {
+        assert_eq!(
+            same_site(&CookieLine::parse("a=1; samesite=lax")),
+            SameSiteAttr::Lax
+        );
+        assert_eq!(
+            same_site(&CookieLine::parse("a=1; SameSite=bogus")),
+            SameSiteAttr::Unspecified
+        );
+        assert_eq!(
+            same_site(&CookieLine::parse("a=1")),
+            SameSiteAttr::Unspecified
+        );
+    }
 }
