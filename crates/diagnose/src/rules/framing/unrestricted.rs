@@ -14,7 +14,7 @@ pub static DOC: RuleDoc = RuleDoc {
     area: "framing",
     severity: Severity::Warning,
     title: "Any site can frame this page, which sets session cookies (clickjacking)",
-    what: "The response sets a session-like cookie (by name: `sess`, `sid`, `token`, `auth`, `jwt`, `login`, `remember`, `identity`) and has no framing restriction: no enforced CSP `frame-ancestors` (or one with `*` or a bare scheme such as `https:`) and no `X-Frame-Options: DENY`/`SAMEORIGIN`. When an embed is declared (`--embedded-in`) the fix allows exactly those embedders. Not reported when only callers are declared (`--called-from` without `--embedded-in`: the URL is an API, not a page), nor when `ALLOW-FROM` is present (`x-frame-options-allow-from` covers it). Limits: `check` sees the response of one URL; other pages of the app need their own header.",
+    what: "The response sets a session-like cookie (by name: `sess`, `sid`, `token`, `auth`, `jwt`, `login`, `remember`, `identity`) and has no framing restriction: no enforced CSP `frame-ancestors` (or one with `*` or a bare scheme such as `https:`) and no `X-Frame-Options: DENY`/`SAMEORIGIN`. When an embed is declared (`--embedded-in`) the fix allows exactly those embedders. When no response header at all was given (`--header`), `check` cannot know what the page sends, so the finding is `info` (a reminder). Not reported when only callers are declared (`--called-from` without `--embedded-in`: the URL is an API, not a page), nor when `ALLOW-FROM` is present (`x-frame-options-allow-from` covers it). Limits: `check` sees the response of one URL; other pages of the app need their own header.",
     why: "Without `frame-ancestors` or `X-Frame-Options`, browsers render the page in any site's iframe (HTML, CSP3). Where the session cookie travels in that iframe (SameSite=None; or in browsers and contexts that treat it as first-party) the attacker's page can overlay the logged-in UI and trick clicks (OWASP Clickjacking Defense Cheat Sheet). SameSite=Lax/Strict cookies are not sent in a cross-site iframe in current browsers, which limits but does not remove the risk (older browsers, same-site attackers).",
     fix: "Send `Content-Security-Policy: frame-ancestors 'self'` (plus the exact origins that may embed the page).",
     bad: "Set-Cookie: sid=abc; Path=/; Secure; HttpOnly; SameSite=Lax\n(no Content-Security-Policy frame-ancestors, no X-Frame-Options)",
@@ -52,6 +52,9 @@ impl Rule for Unrestricted {
         let Some(first) = sessions.first() else {
             return Vec::new();
         };
+        // Nothing about the response was given: the model assumes no header,
+        // but the page may well send one, so this is a reminder.
+        let headers_given = !cx.headers.is_empty();
         let sources = fixed_sources(cx);
         let mut evidence: Vec<String> = sessions
             .iter()
@@ -64,7 +67,11 @@ impl Rule for Unrestricted {
             .map(|(n, v)| format!("{n}: {v}"))
             .collect();
         if framing.is_empty() {
-            evidence.push("no Content-Security-Policy frame-ancestors and no X-Frame-Options in the headers given".into());
+            evidence.push(if headers_given {
+                "no Content-Security-Policy frame-ancestors and no X-Frame-Options in the headers given".into()
+            } else {
+                "no response header was given (--header), so the model assumes none".into()
+            });
         }
         evidence.extend(framing);
         let state = if open_policy {
@@ -72,7 +79,17 @@ impl Rule for Unrestricted {
         } else {
             "it has no `frame-ancestors` and no effective `X-Frame-Options`"
         };
-        let message = if embed {
+        let severity = if headers_given {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        let message = if !headers_given {
+            format!(
+                "This page sets `{}` and no response header was given: unless it sends `Content-Security-Policy: frame-ancestors` (or `X-Frame-Options`), any site can frame it and trick clicks on the logged-in UI (clickjacking). Pass the page's headers with --header to check them.",
+                sessions.join("`, `")
+            )
+        } else if embed {
             format!(
                 "This page sets `{}` and {state}, so not only {} but any site can frame it (clickjacking). Allow exactly the declared embedders.",
                 sessions.join("`, `"),
@@ -91,7 +108,7 @@ impl Rule for Unrestricted {
         };
         vec![Finding {
             code: DOC.code.into(),
-            severity: Severity::Warning,
+            severity,
             message,
             cookie: Some(first.clone()),
             browsers: Vec::new(),
