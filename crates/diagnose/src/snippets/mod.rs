@@ -1,10 +1,30 @@
 //! Framework snippets: the same fix as a line of code for each framework the
 //! user may run. One file per framework; each gives the cookie, CORS and
 //! framing variants.
+//!
+//! A snippet is what a developer pastes: a statement or a short block for a
+//! handler (cookies), the app's CORS set-up, or the framing header, plus the
+//! import line it needs. Every string in it is escaped for its language, and
+//! where a framework has no option for an attribute (`Partitioned` above all)
+//! the snippet writes the raw `Set-Cookie` header and says why in a comment.
+//! `tests/snippets_dump.rs` and `scripts/check-snippets.sh` run each language's
+//! own parser over them.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use crate::fix::CookieSpec;
+
+mod aspnet;
+mod django;
+mod express;
+mod fastapi;
+mod flask;
+mod go;
+mod nextjs;
+mod nginx;
+mod rails;
+mod spring;
 
 /// The CORS headers a fix wants, for snippets.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -28,50 +48,351 @@ pub struct FramingSpec {
     pub frame_ancestors: Vec<String>,
 }
 
+/// One framework: its key and its three snippet makers.
+struct Framework {
+    name: &'static str,
+    cookie: fn(&CookieSpec) -> String,
+    cors: fn(&CorsSpec) -> String,
+    framing: fn(&FramingSpec) -> String,
+}
+
+/// Every framework, in key order.
+const FRAMEWORKS: [Framework; 10] = [
+    Framework {
+        name: "aspnet",
+        cookie: aspnet::cookie,
+        cors: aspnet::cors,
+        framing: aspnet::framing,
+    },
+    Framework {
+        name: "django",
+        cookie: django::cookie,
+        cors: django::cors,
+        framing: django::framing,
+    },
+    Framework {
+        name: "express",
+        cookie: express::cookie,
+        cors: express::cors,
+        framing: express::framing,
+    },
+    Framework {
+        name: "fastapi",
+        cookie: fastapi::cookie,
+        cors: fastapi::cors,
+        framing: fastapi::framing,
+    },
+    Framework {
+        name: "flask",
+        cookie: flask::cookie,
+        cors: flask::cors,
+        framing: flask::framing,
+    },
+    Framework {
+        name: "go",
+        cookie: go::cookie,
+        cors: go::cors,
+        framing: go::framing,
+    },
+    Framework {
+        name: "nextjs",
+        cookie: nextjs::cookie,
+        cors: nextjs::cors,
+        framing: nextjs::framing,
+    },
+    Framework {
+        name: "nginx",
+        cookie: nginx::cookie,
+        cors: nginx::cors,
+        framing: nginx::framing,
+    },
+    Framework {
+        name: "rails",
+        cookie: rails::cookie,
+        cors: rails::cors,
+        framing: rails::framing,
+    },
+    Framework {
+        name: "spring",
+        cookie: spring::cookie,
+        cors: spring::cors,
+        framing: spring::framing,
+    },
+];
+
+/// The keys of the frameworks every entry point answers for: `aspnet` (ASP.NET
+/// Core), `django`, `express`, `fastapi` (FastAPI/Starlette), `flask`, `go`
+/// (`net/http`), `nextjs` (App Router), `nginx`, `rails`, `spring` (Spring Boot).
+pub fn frameworks() -> Vec<&'static str> {
+    FRAMEWORKS.iter().map(|f| f.name).collect()
+}
+
 /// The CORS configuration, per framework.
 pub fn cors(spec: &CorsSpec) -> BTreeMap<String, String> {
-    let _ = spec;
-    BTreeMap::new()
+    FRAMEWORKS
+        .iter()
+        .map(|f| (f.name.to_string(), (f.cors)(spec)))
+        .collect()
 }
 
 /// The framing header, per framework.
 pub fn framing(spec: &FramingSpec) -> BTreeMap<String, String> {
-    let _ = spec;
-    BTreeMap::new()
+    FRAMEWORKS
+        .iter()
+        .map(|f| (f.name.to_string(), (f.framing)(spec)))
+        .collect()
 }
 
 /// Setting (or deleting) this cookie, per framework.
 pub fn cookie(spec: &CookieSpec) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    out.insert("express".to_string(), express_cookie(spec));
+    FRAMEWORKS
+        .iter()
+        .map(|f| (f.name.to_string(), (f.cookie)(spec)))
+        .collect()
+}
+
+/// The languages snippets are written in, for string escaping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lang {
+    /// JavaScript (Express, Next.js).
+    Js,
+    /// Python (FastAPI, Django, Flask).
+    Python,
+    /// Ruby (Rails).
+    Ruby,
+    /// Go.
+    Go,
+    /// Java (Spring).
+    Java,
+    /// C# (ASP.NET Core).
+    CSharp,
+    /// nginx configuration.
+    Nginx,
+}
+
+/// A double-quoted string literal holding exactly `s` in `lang`.
+///
+/// nginx has no escape for `$` (it would start a variable): it becomes
+/// `${dollar}`, which needs `geo $dollar { default "$"; }` at the `http` level;
+/// the nginx snippets say so when they use it.
+fn quote(s: &str, lang: Lang) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '#' if lang == Lang::Ruby => out.push_str("\\#"),
+            '$' if lang == Lang::Nginx => out.push_str("${dollar}"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => match lang {
+                // Java turns `\uXXXX` into the character before it lexes, so a
+                // control character is written in octal instead.
+                Lang::Java => {
+                    let _ = write!(out, "\\{:03o}", c as u32);
+                }
+                // nginx has no numeric escape; a header cannot carry one anyway.
+                Lang::Nginx => out.push(' '),
+                _ => {
+                    let _ = write!(out, "\\u{:04x}", c as u32);
+                }
+            },
+            // Keep Java sources ASCII whatever the compiler's default encoding.
+            c if lang == Lang::Java && !c.is_ascii() => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+            }
+            '\u{2028}' | '\u{2029}' if lang == Lang::Js => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
     out
 }
 
-fn express_cookie(spec: &CookieSpec) -> String {
-    let mut options = Vec::new();
+/// Quotes each item and joins them with `, `.
+fn quote_list(items: &[String], lang: Lang) -> String {
+    items
+        .iter()
+        .map(|s| quote(s, lang))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// SameSite as snippets spell it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SameSite {
+    Strict,
+    Lax,
+    None,
+}
+
+impl SameSite {
+    /// `Strict`, `Lax` or `None`.
+    fn title(self) -> &'static str {
+        match self {
+            SameSite::Strict => "Strict",
+            SameSite::Lax => "Lax",
+            SameSite::None => "None",
+        }
+    }
+
+    /// `strict`, `lax` or `none`.
+    fn lower(self) -> &'static str {
+        match self {
+            SameSite::Strict => "strict",
+            SameSite::Lax => "lax",
+            SameSite::None => "none",
+        }
+    }
+}
+
+/// The spec's SameSite, if it is one of the three values (anything else is
+/// left out, as a browser would ignore it).
+fn same_site(spec: &CookieSpec) -> Option<SameSite> {
+    let value = spec.same_site.as_deref()?;
+    if value.eq_ignore_ascii_case("strict") {
+        Some(SameSite::Strict)
+    } else if value.eq_ignore_ascii_case("lax") {
+        Some(SameSite::Lax)
+    } else if value.eq_ignore_ascii_case("none") {
+        Some(SameSite::None)
+    } else {
+        None
+    }
+}
+
+/// The cookie's Path; snippets always write it, `/` when the spec has none
+/// (every framework's default but Go's and Spring's).
+fn cookie_path(spec: &CookieSpec) -> &str {
+    spec.path.as_deref().unwrap_or("/")
+}
+
+/// The Expires of a deletion.
+const EPOCH: &str = "Thu, 01 Jan 1970 00:00:00 GMT";
+
+/// The Set-Cookie value (without the header name) the spec describes, for the
+/// snippets that write the header themselves.
+fn set_cookie_value(spec: &CookieSpec) -> String {
+    let mut out = format!("{}={}", spec.name, spec.value);
     if let Some(domain) = &spec.domain {
-        options.push(format!("domain: {domain:?}"));
+        let _ = write!(out, "; Domain={domain}");
     }
-    options.push(format!("path: {:?}", spec.path.as_deref().unwrap_or("/")));
-    if spec.secure {
-        options.push("secure: true".into());
-    }
-    if spec.http_only {
-        options.push("httpOnly: true".into());
-    }
-    if let Some(same_site) = &spec.same_site {
-        options.push(format!("sameSite: {:?}", same_site.to_ascii_lowercase()));
-    }
-    if spec.partitioned {
-        options.push("partitioned: true".into());
+    let _ = write!(out, "; Path={}", cookie_path(spec));
+    if let Some(expires) = &spec.expires {
+        let _ = write!(out, "; Expires={expires}");
+    } else if spec.is_deletion() {
+        let _ = write!(out, "; Expires={EPOCH}");
     }
     if let Some(max_age) = spec.max_age {
-        options.push(format!("maxAge: {}", max_age.saturating_mul(1000)));
+        let _ = write!(out, "; Max-Age={}", max_age.max(0));
     }
-    format!(
-        "res.cookie({:?}, {:?}, {{ {} }});",
-        spec.name,
-        spec.value,
-        options.join(", ")
-    )
+    if spec.secure {
+        out.push_str("; Secure");
+    }
+    if spec.http_only {
+        out.push_str("; HttpOnly");
+    }
+    if let Some(same_site) = same_site(spec) {
+        let _ = write!(out, "; SameSite={}", same_site.title());
+    }
+    if spec.partitioned {
+        out.push_str("; Partitioned");
+    }
+    out
+}
+
+/// The `Content-Security-Policy` value: `frame-ancestors` and its sources
+/// (`'none'` when there are none).
+fn csp(spec: &FramingSpec) -> String {
+    if spec.frame_ancestors.is_empty() {
+        "frame-ancestors 'none'".to_string()
+    } else {
+        format!("frame-ancestors {}", spec.frame_ancestors.join(" "))
+    }
+}
+
+/// What the policy allows, for the frameworks that also send X-Frame-Options
+/// by default and must keep it consistent with `frame-ancestors`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Framing {
+    /// No framing at all (`'none'`): `X-Frame-Options: DENY` agrees.
+    Deny,
+    /// Only `'self'`: `X-Frame-Options: SAMEORIGIN` agrees.
+    SameOrigin,
+    /// Other origins too: X-Frame-Options cannot say that and must go.
+    Others,
+}
+
+fn framing_kind(spec: &FramingSpec) -> Framing {
+    let sources: Vec<&str> = spec
+        .frame_ancestors
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.eq_ignore_ascii_case("'none'"))
+        .collect();
+    if sources.is_empty() {
+        Framing::Deny
+    } else if sources.iter().all(|s| s.eq_ignore_ascii_case("'self'")) {
+        Framing::SameOrigin
+    } else {
+        Framing::Others
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_escapes_what_each_language_needs() {
+        let s = "a\"b\\c $x #{y}\n";
+        assert_eq!(quote(s, Lang::Js), r#""a\"b\\c $x #{y}\n""#);
+        assert_eq!(quote(s, Lang::Ruby), r#""a\"b\\c $x \#{y}\n""#);
+        assert_eq!(quote(s, Lang::Nginx), r#""a\"b\\c ${dollar}x #{y}\n""#);
+        assert_eq!(quote("\u{1}é", Lang::Java), r#""\001\u00e9""#);
+        assert_eq!(quote("\u{1}é", Lang::Go), "\"\\u0001é\"");
+    }
+
+    #[test]
+    fn the_raw_line_carries_every_attribute() {
+        let spec = CookieSpec {
+            name: "sid".into(),
+            value: "abc".into(),
+            domain: Some("example.com".into()),
+            path: Some("/app".into()),
+            secure: true,
+            http_only: true,
+            same_site: Some("None".into()),
+            partitioned: true,
+            max_age: Some(0),
+            expires: None,
+        };
+        assert_eq!(
+            set_cookie_value(&spec),
+            "sid=abc; Domain=example.com; Path=/app; Expires=Thu, 01 Jan 1970 00:00:00 GMT; \
+             Max-Age=0; Secure; HttpOnly; SameSite=None; Partitioned"
+        );
+    }
+
+    #[test]
+    fn framing_kinds() {
+        let spec = |s: &[&str]| FramingSpec {
+            frame_ancestors: s.iter().map(|s| s.to_string()).collect(),
+        };
+        assert_eq!(framing_kind(&spec(&["'none'"])), Framing::Deny);
+        assert_eq!(framing_kind(&spec(&[])), Framing::Deny);
+        assert_eq!(framing_kind(&spec(&["'self'"])), Framing::SameOrigin);
+        assert_eq!(
+            framing_kind(&spec(&["'self'", "https://p.example"])),
+            Framing::Others
+        );
+        assert_eq!(csp(&spec(&[])), "frame-ancestors 'none'");
+    }
 }
