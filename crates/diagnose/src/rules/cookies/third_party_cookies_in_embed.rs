@@ -11,8 +11,8 @@ use crate::rules::{Rule, RuleContext, RuleDoc};
 
 use super::samesite_blocks_declared_use::{analyse, declared_contexts};
 use super::{
-    SameSiteAttr, cell_evidence, codes, describe_cells, group, is_deletion, is_third_party_blocked,
-    replace_fix, same_site, set_trace, works,
+    SameSiteAttr, cell_evidence, codes, describe_cells, group, is_deletion, is_session_like,
+    is_third_party_blocked, replace_fix, same_site, set_trace, works,
 };
 
 /// The rule's documentation.
@@ -73,10 +73,15 @@ impl Rule for ThirdPartyCookiesInEmbed {
                     evidence.extend(cell_evidence(&here));
                 }
                 // Browsers that refuse the cookie in the context are said above.
-                let invisible: Vec<(String, Vec<Reason>)> = top_level_invisible(cx, index, *ctx)
-                    .into_iter()
-                    .filter(|(b, _)| !here.iter().any(|c| &c.browser == b))
-                    .collect();
+                // A top-level login only matters for a session-like cookie.
+                let invisible: Vec<(String, Vec<Reason>)> = if is_session_like(name) {
+                    top_level_invisible(cx, index, *ctx)
+                } else {
+                    Vec::new()
+                }
+                .into_iter()
+                .filter(|(b, _)| !here.iter().any(|c| &c.browser == b))
+                .collect();
                 if !invisible.is_empty() {
                     let list = group(
                         invisible
