@@ -7,11 +7,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use cookie_doctor_cookie::{CookieUrl, Time, lookup_reason};
+use cookie_doctor_cookie::{CookieUrl, ReasonInfo, Time, lookup_reason};
 use cookie_doctor_diagnose::finding::Severity;
 use cookie_doctor_diagnose::matrix::Deployment;
+use cookie_doctor_diagnose::rules::{self, RuleDoc};
 use cookie_doctor_diagnose::{check, site};
 use cookie_doctor_inputs::{MAX_INPUT_BYTES, read_set_cookie_lines, set_cookie_line};
+use cookie_doctor_report::rules_doc::{self, Explained, RuleDocJson};
 use cookie_doctor_report::{Style, text, to_json};
 use cookie_doctor_site::{BuiltinPsl, FilePsl, Origin, PublicSuffixList};
 
@@ -98,17 +100,45 @@ enum Command {
         #[arg(long = "profile-file", value_name = "FILE")]
         profile_files: Vec<PathBuf>,
     },
-    /// Explain a reason code: what it means and how to fix it.
+    /// Explain a reason code (why a cookie was not stored or sent) or a rule
+    /// code (a finding of `check`): what it means and how to fix it.
     Explain {
-        /// A code such as `samesite-none-insecure`; `all` lists every code.
+        /// A reason code such as `samesite-none-insecure`, a rule code such as
+        /// `samesite-none-without-secure`; `all` lists every reason and rule.
         code: String,
     },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 enum Format {
+    /// For people (colour only on a terminal).
     Text,
+    /// For tools (check JSON v1 for `check`).
     Json,
+    /// SARIF 2.1.0 for code scanning (`check` only).
+    Sarif,
+    /// A pull-request comment (`check` only).
+    Markdown,
+}
+
+impl Format {
+    /// The format's name on the command line.
+    fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Markdown => "markdown",
+        }
+    }
+}
+
+/// The usage error for a format that only `check` writes.
+fn only_check(format: Format, command: &str) -> UsageError {
+    UsageError(format!(
+        "--format {} is only supported by `check`; `{command}` writes text or json",
+        format.name()
+    ))
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -236,6 +266,8 @@ fn run(cli: &Cli) -> Result<Output, UsageError> {
                 text: match cli.format {
                     Format::Json => to_json(&report),
                     Format::Text => text::render_check(&report, style),
+                    Format::Sarif => cookie_doctor_report::sarif::render_sarif(&report),
+                    Format::Markdown => cookie_doctor_report::markdown::render_markdown(&report),
                 },
                 findings,
             })
@@ -249,6 +281,7 @@ fn run(cli: &Cli) -> Result<Output, UsageError> {
             Ok(match cli.format {
                 Format::Json => to_json(&report),
                 Format::Text => text::render_site(&report, style),
+                f @ (Format::Sarif | Format::Markdown) => return Err(only_check(f, "site")),
             }
             .into())
         }
@@ -257,6 +290,7 @@ fn run(cli: &Cli) -> Result<Output, UsageError> {
             Ok(match cli.format {
                 Format::Json => to_json(&scenario),
                 Format::Text => text::render_scenario(&scenario, style),
+                f @ (Format::Sarif | Format::Markdown) => return Err(only_check(f, "scenario")),
             }
             .into())
         }
@@ -274,31 +308,63 @@ fn run(cli: &Cli) -> Result<Output, UsageError> {
                 text: match cli.format {
                     Format::Json => to_json(&trace),
                     Format::Text => cookie_doctor_report::trace_text::render_trace(&trace, style),
+                    f @ (Format::Sarif | Format::Markdown) => {
+                        return Err(only_check(f, "simulate"));
+                    }
                 },
                 findings: failed,
             })
         }
         Command::Explain { code } => {
-            let entries = if code == "all" {
-                cookie_doctor_cookie::REASONS.iter().collect()
+            if matches!(cli.format, Format::Sarif | Format::Markdown) {
+                return Err(only_check(cli.format, "explain"));
+            }
+            let all_rules: Vec<&'static RuleDoc> =
+                rules::all().into_iter().map(|r| r.doc()).collect();
+            let (reasons, docs): (Vec<&ReasonInfo>, Vec<&'static RuleDoc>) = if code == "all" {
+                (cookie_doctor_cookie::REASONS.iter().collect(), all_rules)
             } else {
-                lookup_reason(code)
+                (
+                    lookup_reason(code),
+                    all_rules.into_iter().filter(|d| d.code == code).collect(),
+                )
             };
-            if entries.is_empty() {
+            if reasons.is_empty() && docs.is_empty() {
                 let mut known: Vec<&str> = cookie_doctor_cookie::REASONS
                     .iter()
                     .map(|r| r.code)
+                    .chain(rules::all().into_iter().map(|r| r.doc().code))
                     .collect();
                 known.sort_unstable();
                 known.dedup();
                 return Err(UsageError(format!(
-                    "unknown code `{code}`; known codes: {}",
+                    "unknown code `{code}` (neither a reason nor a rule); known codes: {}",
                     known.join(", ")
                 )));
             }
             Ok(match cli.format {
-                Format::Json => to_json(&entries),
-                Format::Text => text::render_explain(&entries, style),
+                Format::Json => {
+                    let entries: Vec<Explained<'_>> = reasons
+                        .iter()
+                        .map(|r| Explained::Reason(r))
+                        .chain(docs.iter().map(|d| Explained::Rule(RuleDocJson::new(d))))
+                        .collect();
+                    to_json(&entries)
+                }
+                _ if code == "all" => rules_doc::render_explain_all(&reasons, &docs, style),
+                _ => {
+                    let mut out = String::new();
+                    if !reasons.is_empty() {
+                        out.push_str(&text::render_explain(&reasons, style));
+                    }
+                    for doc in &docs {
+                        if !out.is_empty() {
+                            out.push('\n');
+                        }
+                        out.push_str(&rules_doc::render_rule_doc(doc));
+                    }
+                    out
+                }
             }
             .into())
         }

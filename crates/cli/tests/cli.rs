@@ -442,3 +442,158 @@ fn simulate_refuses_bad_input_with_exit_2() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+// ---- check --format sarif / markdown, explain for rules --------------------
+
+#[test]
+fn check_writes_sarif_with_rules_and_results() {
+    let out = run(&[
+        "check",
+        "--url",
+        "https://app.example.com/login",
+        "--embedded-in",
+        "https://partner.example",
+        "--format",
+        "sarif",
+        "--fail-on",
+        "never",
+        "sid=abc; SameSite=None",
+    ]);
+    let v = json(&out);
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "cookie-doctor");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["id"] == "samesite-none-without-secure")
+    );
+    assert!(rules.iter().all(|r| {
+        r["helpUri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://") && u.ends_with(".md"))
+    }));
+    let result = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "samesite-none-without-secure")
+        .expect("the finding is a result");
+    assert_eq!(result["level"], "error");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "https://app.example.com/login"
+    );
+    assert!(
+        result["properties"]["fix"]["header"]
+            .as_str()
+            .unwrap()
+            .contains("Secure")
+    );
+}
+
+#[test]
+fn check_sarif_keeps_the_exit_code_contract() {
+    let out = run(&[
+        "check",
+        "--url",
+        "https://app.example.com/",
+        "--format",
+        "sarif",
+        "sid=abc; SameSite=None",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+}
+
+#[test]
+fn check_writes_a_markdown_comment() {
+    let out = run(&[
+        "check",
+        "--url",
+        "https://app.example.com/login",
+        "--format",
+        "markdown",
+        "--fail-on",
+        "never",
+        "sid=abc; SameSite=None",
+        "theme=dark; Secure; SameSite=Lax",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.starts_with("### cookie-doctor: "), "{md}");
+    assert!(md.contains("| browser | same-site |"), "{md}");
+    assert!(md.contains("`samesite-none-without-secure`"), "{md}");
+    assert!(
+        md.contains("```http\n  Set-Cookie: sid=abc; SameSite=None; Secure"),
+        "{md}"
+    );
+}
+
+#[test]
+fn sarif_and_markdown_are_for_check_only() {
+    for (args, command) in [
+        (
+            &["site", "https://a.example", "--format", "sarif"][..],
+            "site",
+        ),
+        (&["explain", "all", "--format", "markdown"][..], "explain"),
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("only supported by `check`") && stderr.contains(command),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn explain_prints_a_rule_page_as_in_docs() {
+    let out = run(&["explain", "samesite-none-without-secure"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let page = std::fs::read_to_string(repo("docs/rules/samesite-none-without-secure.md")).unwrap();
+    assert_eq!(text, page);
+
+    let v = json(&run(&[
+        "explain",
+        "samesite-none-without-secure",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v[0]["kind"], "rule");
+    assert_eq!(v[0]["severity"], "error");
+    assert!(v[0]["good"].as_str().unwrap().contains("Secure"));
+
+    let v = json(&run(&[
+        "explain",
+        "samesite-none-insecure",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(v[0]["kind"], "reason");
+    assert_eq!(v[0]["code"], "samesite-none-insecure");
+}
+
+#[test]
+fn explain_all_lists_reasons_and_rules() {
+    let out = run(&["explain", "all"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("samesite-none-insecure"));
+    assert!(text.contains("samesite-none-without-secure"));
+    let v = json(&run(&["explain", "all", "--format", "json"]));
+    let kinds: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"reason") && kinds.contains(&"rule"));
+    let out = run(&["explain", "no-such-rule-or-reason"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("samesite-none-without-secure"));
+}

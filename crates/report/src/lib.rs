@@ -4,7 +4,10 @@
 #![deny(missing_docs)]
 
 pub mod browser_doc;
+pub mod markdown;
 pub mod profiles_doc;
+pub mod rules_doc;
+pub mod sarif;
 mod style;
 pub mod text;
 pub mod trace_text;
