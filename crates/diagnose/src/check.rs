@@ -204,7 +204,7 @@ pub fn check(
             })
             .collect();
     }
-    report.findings = findings(lines, deployment, profiles, psl, &matrix);
+    report.findings = findings(lines, deployment, profiles, psl, &matrix, now);
     report
 }
 
@@ -215,6 +215,7 @@ pub fn findings(
     profiles: &[Profile],
     psl: &dyn PublicSuffixList,
     matrix: &Matrix,
+    now: Time,
 ) -> Vec<Finding> {
     let cookies: Vec<CookieLine> = lines.iter().map(|l| CookieLine::parse(l)).collect();
     let headers = Headers::from_lines(&deployment.headers);
@@ -226,6 +227,7 @@ pub fn findings(
         matrix,
         profiles,
         psl,
+        now,
     };
     run_all(&cx)
 }

@@ -10,6 +10,7 @@ pub mod cors;
 pub mod csrf;
 pub mod framing;
 
+use cookie_doctor_cookie::Time;
 use cookie_doctor_fetch::Headers;
 use cookie_doctor_profiles::Profile;
 use cookie_doctor_site::PublicSuffixList;
@@ -59,6 +60,8 @@ pub struct RuleContext<'a> {
     pub profiles: &'a [Profile],
     /// The Public Suffix List.
     pub psl: &'a dyn PublicSuffixList,
+    /// The time of the check (the matrix ran at it).
+    pub now: Time,
 }
 
 impl RuleContext<'_> {

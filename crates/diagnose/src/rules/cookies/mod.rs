@@ -20,7 +20,7 @@ mod session_cookie_missing_flags;
 mod strict_breaks_inbound_links;
 mod third_party_cookies_in_embed;
 
-use cookie_doctor_cookie::{Reason, Time};
+use cookie_doctor_cookie::Reason;
 use cookie_doctor_engine::SetCookieTrace;
 
 use super::{Rule, RuleContext};
@@ -182,10 +182,6 @@ pub fn is_third_party_blocked(reason: Reason) -> bool {
     )
 }
 
-/// A time for re-running the matrix on a fixed line (the probe line carries no
-/// `Expires`, so the result does not depend on it).
-const PROBE_NOW: Time = Time::from_unix(1_767_225_600);
-
 /// The cells of line `index` once it is replaced by `fixed` (an `Expires`
 /// attribute is left out of the probe: only the delivery matters).
 pub fn probe(cx: &RuleContext<'_>, index: usize, fixed: &CookieLine) -> Vec<Cell> {
@@ -195,7 +191,7 @@ pub fn probe(cx: &RuleContext<'_>, index: usize, fixed: &CookieLine) -> Vec<Cell
     if let Some(line) = lines.get_mut(index) {
         *line = probe_line.value_line();
     }
-    let matrix = delivery_matrix(&lines, cx.deployment, cx.profiles, cx.psl, PROBE_NOW);
+    let matrix = delivery_matrix(&lines, cx.deployment, cx.profiles, cx.psl, cx.now);
     matrix.cells.into_iter().nth(index).unwrap_or_default()
 }
 

@@ -34,6 +34,10 @@ impl Rule for PrefixViolation {
         let mut findings = Vec::new();
         let https = cx.deployment.url.scheme() == "https";
         for (index, line) in cx.cookies.iter().enumerate() {
+            // A deletion line is `deletion-rejected`'s.
+            if super::is_deletion(cx, index) {
+                continue;
+            }
             let dropped: Vec<Cell> = cx
                 .cells_in(index, Context::SameSite)
                 .filter(|c| {

@@ -35,7 +35,9 @@ impl Rule for SameSiteNoneWithoutSecure {
                 .get("SameSite")
                 .flatten()
                 .is_some_and(|v| v.eq_ignore_ascii_case("none"));
-            if !none || line.has("Secure") {
+            // A deletion line is `deletion-rejected`'s (it knows the cookie it
+            // means to clear).
+            if !none || line.has("Secure") || super::is_deletion(cx, index) {
                 continue;
             }
             let dropped = browsers_where(cx, index, Context::SameSite, |c| {
