@@ -597,3 +597,107 @@ fn explain_all_lists_reasons_and_rules() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("samesite-none-without-secure"));
 }
+
+/// The five seed stories as `check` input (the README's commands): each gets
+/// its diagnosis, and the first fix of that finding, applied, makes it go away.
+#[test]
+fn seed_stories_get_their_diagnosis_and_a_working_fix() {
+    let stories: [(&str, &[&str], &str); 5] = [
+        (
+            "embedded-dashboard.txt",
+            &[
+                "--url",
+                "https://app.example.com/dashboard",
+                "--embedded-in",
+                "https://partner.example",
+            ],
+            "samesite-none-without-secure",
+        ),
+        (
+            "api-on-another-site.txt",
+            &[
+                "--url",
+                "https://api.shopbackend.example/login",
+                "--called-from",
+                "https://shop.example",
+                "--header",
+                "Access-Control-Allow-Origin: https://shop.example",
+                "--header",
+                "Access-Control-Allow-Credentials: true",
+                "--header",
+                "Vary: Origin",
+            ],
+            "samesite-blocks-declared-use",
+        ),
+        (
+            "sso-form-post-callback.txt",
+            &["--url", "https://app.example/login"],
+            "lax-cookie-lost-on-cross-site-post",
+        ),
+        (
+            "logout-does-not-clear.txt",
+            &["--url", "https://app.example.com/logout"],
+            "deletion-does-not-match",
+        ),
+        (
+            "chips-widget.txt",
+            &[
+                "--url",
+                "https://widget.example/embed",
+                "--embedded-in",
+                "https://site-a.example",
+                "--embedded-in",
+                "https://site-b.example",
+            ],
+            "third-party-cookies-in-embed",
+        ),
+    ];
+    for (file, args, code) in stories {
+        let input = std::fs::read_to_string(repo(&format!("examples/set-cookie/{file}"))).unwrap();
+        let mut argv = vec![
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--now",
+            "1795435200",
+        ];
+        argv.extend_from_slice(args);
+        let v = json(&run_stdin(&argv, input.as_bytes()));
+        let findings = v["findings"].as_array().unwrap();
+        let finding = findings
+            .iter()
+            .find(|f| f["code"] == code)
+            .unwrap_or_else(|| panic!("{file}: no {code} in {findings:#?}"));
+        // Apply its fix (a Set-Cookie replacement or addition) and check again.
+        let Some(header) = finding["fix"]["header"].as_str() else {
+            continue; // advice only (the CHIPS story: correct, per-embedder state)
+        };
+        let fixed_line = header.trim_start_matches("Set-Cookie:").trim();
+        let name = finding["cookie"].as_str().unwrap_or_default();
+        let mut lines: Vec<String> = input.lines().map(str::to_string).collect();
+        if code == "deletion-does-not-match" {
+            let last = lines.len() - 1;
+            lines[last] = fixed_line.to_string();
+        } else {
+            for line in &mut lines {
+                if line
+                    .trim_start_matches("Set-Cookie:")
+                    .trim()
+                    .starts_with(&format!("{name}="))
+                {
+                    *line = fixed_line.to_string();
+                }
+            }
+        }
+        let v = json(&run_stdin(&argv, lines.join("\n").as_bytes()));
+        let still: Vec<_> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == code && f["severity"] == "error" && f["cookie"] == name)
+            .collect();
+        assert!(still.is_empty(), "{file}: after the fix, still {still:#?}");
+    }
+}
