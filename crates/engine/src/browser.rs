@@ -1321,7 +1321,7 @@ impl<'a> Browser<'a> {
                 path: c.path_str().into_owned(),
                 secure: c.secure,
                 http_only: c.http_only,
-                same_site: same_site_name(c.same_site).into(),
+                same_site: c.same_site.as_str().into(),
                 partition: c.partition.as_ref().map(|p| p.top_level_site.to_string()),
                 expires: c.expiry.map(|e| e.since(c.last_set)),
             })
@@ -1345,15 +1345,6 @@ fn normalize_method(method: &str) -> String {
         .iter()
         .find(|m| m.eq_ignore_ascii_case(method))
         .map_or_else(|| method.to_string(), |m| (*m).to_string())
-}
-
-fn same_site_name(same_site: SameSite) -> &'static str {
-    match same_site {
-        SameSite::Strict => "strict",
-        SameSite::Lax => "lax",
-        SameSite::None => "none",
-        SameSite::Default => "unspecified",
-    }
 }
 
 fn cookie_ref(cookie: &Cookie) -> CookieRef {

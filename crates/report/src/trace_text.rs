@@ -88,17 +88,13 @@ fn render_step(out: &mut String, step: &StepTrace, style: Style) {
                 style.ok("✓ stored")
             );
         } else {
-            let reasons: Vec<String> = set
-                .reasons
-                .iter()
-                .map(|r| format!("{r}: {}", r.describe()))
-                .collect();
+            let reasons = in_words(&set.reasons);
             let _ = writeln!(
                 out,
                 "    document.cookie = {:?}  {} {}",
                 set.line,
                 style.bad("✗ refused"),
-                reasons.join("; ")
+                reasons
             );
         }
     }
@@ -163,18 +159,8 @@ fn render_request(out: &mut String, r: &RequestTrace, style: Style) {
         );
     }
     for c in &r.excluded {
-        let why: Vec<String> = c
-            .reasons
-            .iter()
-            .map(|r| format!("{r}: {}", r.describe()))
-            .collect();
-        let _ = writeln!(
-            out,
-            "        {} {}  {}",
-            style.bad("✗"),
-            c.name,
-            why.join("; ")
-        );
+        let why = in_words(&c.reasons);
+        let _ = writeln!(out, "        {} {}  {}", style.bad("✗"), c.name, why);
     }
     for s in &r.set_cookie {
         let what = if s.stored && s.deleted {
@@ -211,30 +197,22 @@ fn render_request(out: &mut String, r: &RequestTrace, style: Style) {
                 style.ok("script may read the response")
             );
         } else {
-            let why: Vec<String> = cors
-                .reasons
-                .iter()
-                .map(|r| format!("{r}: {}", r.describe()))
-                .collect();
+            let why = in_words(&cors.reasons);
             let _ = writeln!(
                 out,
                 "      CORS: {preflight}{} {}",
                 style.bad("script may not read the response —"),
-                why.join("; ")
+                why
             );
         }
     }
     if let Some(blocked) = &r.blocked {
-        let why: Vec<String> = blocked
-            .reasons
-            .iter()
-            .map(|r| format!("{r}: {}", r.describe()))
-            .collect();
+        let why = in_words(&blocked.reasons);
         let _ = writeln!(
             out,
             "      {} {}",
             style.bad(&format!("blocked by {}:", blocked.by)),
-            why.join("; ")
+            why
         );
     }
 }
@@ -327,4 +305,13 @@ fn render_summary(out: &mut String, trace: &Trace, style: Style) {
             let _ = writeln!(out, "  {f}");
         }
     }
+}
+
+/// Reason codes with their meaning: `code: meaning; code: meaning`.
+fn in_words(reasons: &[cookie_doctor_cookie::Reason]) -> String {
+    reasons
+        .iter()
+        .map(|r| format!("{r}: {}", r.describe()))
+        .collect::<Vec<_>>()
+        .join("; ")
 }

@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod framing;
 
 use cookie_doctor_cookie::Time;
+use cookie_doctor_engine::SetCookieTrace;
 use cookie_doctor_fetch::Headers;
 use cookie_doctor_profiles::Profile;
 use cookie_doctor_site::PublicSuffixList;
@@ -94,6 +95,66 @@ pub trait Rule: Sync {
     fn doc(&self) -> &'static RuleDoc;
     /// Its findings on this input.
     fn check(&self, cx: &RuleContext<'_>) -> Vec<Finding>;
+}
+
+/// Name fragments that make a cookie "session-like" (case-insensitive, after
+/// the `__Host-` / `__Secure-` / `__Http-` prefixes): `sess` (session,
+/// PHPSESSID, JSESSIONID), `token`, `auth`, `jwt`, `login`, `remember`,
+/// `identity`; and a name part (split on `.`, `_`, `-`) equal to or ending in
+/// `sid` (`sid`, `connect.sid`, `_sid`). Names with `csrf` or `xsrf` are not
+/// session-like: a CSRF token cookie is often read by script on purpose.
+pub const SESSION_FRAGMENTS: [&str; 7] = [
+    "sess", "token", "auth", "jwt", "login", "remember", "identity",
+];
+
+/// Whether a cookie name looks like a session or credential cookie (see
+/// [`SESSION_FRAGMENTS`]).
+pub fn is_session_like(name: &str) -> bool {
+    let lower = unprefixed(name).to_ascii_lowercase();
+    if lower.contains("csrf") || lower.contains("xsrf") {
+        return false;
+    }
+    SESSION_FRAGMENTS.iter().any(|f| lower.contains(f))
+        || lower
+            .split(['.', '_', '-'])
+            .any(|part| part.ends_with("sid"))
+}
+
+/// The name without a `__Host-Http-`, `__Host-`, `__Secure-` or `__Http-` prefix.
+fn unprefixed(name: &str) -> &str {
+    for prefix in ["__host-http-", "__host-", "__secure-", "__http-"] {
+        if name.len() >= prefix.len()
+            && name
+                .get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+        {
+            return name.get(prefix.len()..).unwrap_or(name);
+        }
+    }
+    name
+}
+
+/// Whether a cookie name looks like a CSRF token (`csrf`, `xsrf`).
+pub fn is_csrf_token(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.contains("csrf") || lower.contains("xsrf")
+}
+
+/// The engine's decision on line `index` for the response of `context` in
+/// `browser` (the one that decides "stored").
+pub fn set_trace<'a>(
+    cx: &'a RuleContext<'_>,
+    index: usize,
+    context: Context,
+    browser: &str,
+) -> Option<&'a SetCookieTrace> {
+    let line = cx.lines.get(index)?;
+    cx.matrix
+        .runs
+        .iter()
+        .find(|r| r.context == context && r.browser == browser)
+        .and_then(|r| r.store_request.as_ref())
+        .and_then(|r| r.set_cookie.iter().find(|s| &s.line == line))
 }
 
 /// Every rule, in report order.

@@ -87,13 +87,7 @@ pub fn same_site_trace<'a>(
     index: usize,
     browser: &str,
 ) -> Option<&'a SetCookieTrace> {
-    let line = cx.lines.get(index)?;
-    cx.matrix
-        .runs
-        .iter()
-        .find(|r| r.context == Context::SameSite && r.browser == browser)
-        .and_then(|r| r.store_request.as_ref())
-        .and_then(|r| r.set_cookie.iter().find(|s| &s.line == line))
+    super::set_trace(cx, index, Context::SameSite, browser)
 }
 
 /// Whether line `index` was refused in `browser` (its reasons, empty when it

@@ -22,6 +22,7 @@ use cookie_doctor_site::Origin;
 
 use super::clearing::is_deletion;
 use super::{Rule, RuleContext};
+pub use super::{is_csrf_token, is_session_like};
 use crate::matrix::Context;
 use crate::snippets::{self, FramingSpec};
 
@@ -217,36 +218,6 @@ pub fn engine_refusals(cx: &RuleContext<'_>) -> (Vec<String>, Option<String>) {
         browsers.join(", ")
     );
     (browsers, Some(line))
-}
-
-/// Name fragments of session-like cookies, the same heuristic as the cookies
-/// area: `sess`, `token`, `auth`, `jwt`, `login`, `remember`, `identity`, or a
-/// name part ending in `sid` — minus CSRF tokens (`csrf`, `xsrf`), which are
-/// not credentials.
-pub fn is_session_like(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    let lower = ["__host-http-", "__host-", "__secure-", "__http-"]
-        .iter()
-        .find_map(|p| lower.strip_prefix(p))
-        .unwrap_or(&lower)
-        .to_string();
-    if is_csrf_token(&lower) {
-        return false;
-    }
-    [
-        "sess", "token", "auth", "jwt", "login", "remember", "identity",
-    ]
-    .iter()
-    .any(|f| lower.contains(f))
-        || lower
-            .split(['.', '_', '-'])
-            .any(|part| part.ends_with("sid"))
-}
-
-/// Whether a cookie name looks like a CSRF token (`csrf`, `xsrf`).
-pub fn is_csrf_token(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.contains("csrf") || lower.contains("xsrf")
 }
 
 /// The session-like cookies the lines set (not deletions, stored by some
