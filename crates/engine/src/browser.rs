@@ -326,10 +326,7 @@ impl<'a> Browser<'a> {
                 };
                 let name = step.name.clone().unwrap_or_default();
                 let out = self.create_frame(from, name, url);
-                trace.requests = out.traces;
-                if let Some(refused) = out.refused {
-                    trace.error = Some(refused);
-                }
+                record(&mut trace, out);
             }
             StepKind::Load => {
                 let Some(url) = url else {
@@ -352,10 +349,7 @@ impl<'a> Browser<'a> {
                     credentials: CredentialsMode::Include,
                     cors_headers: None,
                 });
-                trace.requests = out.traces;
-                if let Some(refused) = out.refused {
-                    trace.error = Some(refused);
-                }
+                record(&mut trace, out);
             }
             StepKind::Fetch => {
                 let Some(url) = url else {
@@ -378,10 +372,7 @@ impl<'a> Browser<'a> {
                     credentials,
                     cors_headers: Some(headers),
                 });
-                trace.requests = out.traces;
-                if let Some(refused) = out.refused {
-                    trace.error = Some(refused);
-                }
+                record(&mut trace, out);
             }
             StepKind::JsSet => {
                 let line = step.cookie.clone().unwrap_or_default();
@@ -1335,6 +1326,15 @@ impl<'a> Browser<'a> {
             ))
         });
         jar
+    }
+}
+
+/// A step's requests, and the error the browser shows if the document or
+/// request was refused.
+fn record(trace: &mut StepTrace, out: RequestOutcome) {
+    trace.requests = out.traces;
+    if let Some(refused) = out.refused {
+        trace.error = Some(refused);
     }
 }
 
