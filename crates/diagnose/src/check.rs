@@ -228,6 +228,7 @@ pub fn findings(
         profiles,
         psl,
         now,
+        probes: Default::default(),
     };
     run_all(&cx)
 }

@@ -63,6 +63,9 @@ pub struct RuleContext<'a> {
     pub psl: &'a dyn PublicSuffixList,
     /// The time of the check (the matrix ran at it).
     pub now: Time,
+    /// Matrices re-run by rules on a fixed line, by (line index, fixed line):
+    /// several rules ask the same "what if" and it is the costly part of a check.
+    pub probes: std::cell::RefCell<std::collections::HashMap<(usize, String), Vec<Cell>>>,
 }
 
 impl RuleContext<'_> {

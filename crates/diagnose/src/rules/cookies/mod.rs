@@ -133,12 +133,31 @@ pub fn is_third_party_blocked(reason: Reason) -> bool {
 pub fn probe(cx: &RuleContext<'_>, index: usize, fixed: &CookieLine) -> Vec<Cell> {
     let mut probe_line = fixed.clone();
     probe_line.remove("Expires");
-    let mut lines = cx.lines.to_vec();
-    if let Some(line) = lines.get_mut(index) {
-        *line = probe_line.value_line();
+    let key = (index, probe_line.value_line());
+    if let Some(cells) = cx.probes.borrow().get(&key) {
+        return cells.clone();
     }
+    // The fixed line alone, unless another line names the same cookie (then the
+    // lines interact in the jar and all of them run).
+    let name = fixed.name();
+    let interacts = cx
+        .cookies
+        .iter()
+        .enumerate()
+        .any(|(i, c)| i != index && c.name() == name);
+    let (lines, at) = if interacts {
+        let mut lines = cx.lines.to_vec();
+        if let Some(line) = lines.get_mut(index) {
+            *line = probe_line.value_line();
+        }
+        (lines, index)
+    } else {
+        (vec![probe_line.value_line()], 0)
+    };
     let matrix = delivery_matrix(&lines, cx.deployment, cx.profiles, cx.psl, cx.now);
-    matrix.cells.into_iter().nth(index).unwrap_or_default()
+    let cells = matrix.cells.into_iter().nth(at).unwrap_or_default();
+    cx.probes.borrow_mut().insert(key, cells.clone());
+    cells
 }
 
 /// A fix that replaces line `index` with `fixed`.
