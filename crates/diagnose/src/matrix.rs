@@ -242,9 +242,32 @@ pub fn delivery_matrix(
 ) -> Matrix {
     let mut runs = Vec::new();
     let mut cells: Vec<Vec<Cell>> = vec![Vec::new(); lines.len()];
+    // Profiles whose knobs are all equal give equal runs: simulate one of them
+    // and name the copies (firefox-strict behaves as firefox).
+    let mut distinct: Vec<Profile> = Vec::new();
+    let mut same_as: Vec<(String, String)> = Vec::new();
+    for p in profiles {
+        match distinct.iter().find(|d| d.same_behaviour(p)) {
+            Some(d) => same_as.push((p.name.clone(), d.name.clone())),
+            None => distinct.push(p.clone()),
+        }
+    }
     for context in Context::ALL {
         let scenario = context_scenario(lines, deployment, context);
-        let trace: Trace = cookie_doctor_engine::simulate(&scenario, profiles, psl, now);
+        let mut trace: Trace = cookie_doctor_engine::simulate(&scenario, &distinct, psl, now);
+        for (copy, original) in &same_as {
+            if let Some(run) = trace.runs.iter().find(|r| r.browser == *original) {
+                let mut run = run.clone();
+                run.browser.clone_from(copy);
+                trace.runs.push(run);
+            }
+        }
+        trace.runs.sort_by_key(|r| {
+            profiles
+                .iter()
+                .position(|p| p.name == r.browser)
+                .unwrap_or(usize::MAX)
+        });
         let (store_step, send_step) = match context {
             Context::SameSite => (0, 1),
             Context::TopLevelGet | Context::TopLevelPost => (2, 4),

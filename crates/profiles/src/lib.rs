@@ -355,6 +355,20 @@ impl Profile {
         })
     }
 
+    /// Whether two profiles behave identically: every knob equal (name, description
+    /// and sources aside). `firefox-strict` behaves as `firefox`, for instance.
+    pub fn same_behaviour(&self, other: &Profile) -> bool {
+        self.policy == other.policy
+            && self.schemeful_same_site == other.schemeful_same_site
+            && self.redirect_chain == other.redirect_chain
+            && self.third_party_cookies == other.third_party_cookies
+            && self.third_party_schemeful == other.third_party_schemeful
+            && self.chips == other.chips
+            && self.storage_access == other.storage_access
+            && self.cors_wildcard_covers_authorization == other.cors_wildcard_covers_authorization
+            && self.frame_ancestors_ignore_paths == other.frame_ancestors_ignore_paths
+    }
+
     /// The source of a knob (e.g. `same_site.lax_by_default`).
     pub fn source_of(&self, knob: &str) -> Option<&str> {
         self.sources.get(knob).map(String::as_str)
@@ -413,6 +427,8 @@ mod tests {
         assert_eq!(blocked.third_party_cookies, ThirdPartyCookies::Block);
         assert_eq!(firefox.third_party_cookies, ThirdPartyCookies::Partition);
         assert!(chrome.schemeful_same_site && !firefox.schemeful_same_site);
+        let strict = builtin_named("firefox-strict").unwrap();
+        assert!(strict.same_behaviour(&firefox) && !firefox.same_behaviour(&chrome));
     }
 
     #[test]
