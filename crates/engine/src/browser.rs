@@ -699,19 +699,24 @@ impl<'a> Browser<'a> {
         }
 
         let mut last_headers: Option<&Headers> = None;
+        let mut tainted = false;
         for hop in 0..=MAX_REDIRECTS {
             let Some((hop_origin, url_site)) = self.site_of(&url) else {
                 break;
             };
             let context = self.context_for(&plan, &url_site, &redirect_sites);
+            // Fetch §4.1 main fetch: a hop to another origin sets the response
+            // tainting to "cors", and it never goes back to "basic".
+            if client_origin.as_ref().is_some_and(|o| *o != hop_origin) {
+                tainted = true;
+            }
             let include_credentials = match plan.credentials {
                 CredentialsMode::Include => true,
                 CredentialsMode::Omit => false,
-                // Fetch: "same-origin" includes credentials only while the request
-                // stays same-origin (response tainting "basic").
-                CredentialsMode::SameOrigin => {
-                    client_origin.as_ref().is_none_or(|o| *o == hop_origin)
-                }
+                // Fetch §4.5 HTTP-network-or-cache fetch: "same-origin" includes
+                // credentials only while the response tainting is "basic" (every
+                // hop so far same-origin with the document).
+                CredentialsMode::SameOrigin => !tainted,
             };
             let unpartitioned = self.unpartitioned_access(&plan, &context, &url_site);
             let cookie_url = CookieUrl::from_url(&url).ok();
@@ -765,6 +770,38 @@ impl<'a> Browser<'a> {
             });
 
             let redirect = matches!(status, 301 | 302 | 303 | 307 | 308);
+            // Fetch §4.4 HTTP fetch step 4.3: a redirect answered to a CORS request
+            // whose tainting is "cors" must itself pass the CORS check, or the
+            // fetch ends in a network error and the next hop is never requested.
+            if redirect
+                && tainted
+                && let (Some(author), Some(origin)) = (&plan.cors_headers, &client_origin)
+            {
+                let request = CorsRequest {
+                    origin,
+                    method: &method,
+                    headers: author,
+                    credentials: plan.credentials,
+                };
+                if let Err(reasons) = cors::cors_check(&request, headers) {
+                    if let Some(last) = traces.last_mut() {
+                        last.cors = Some(CorsTrace {
+                            preflight: cors_for_main.as_ref().is_some_and(|c| c.0),
+                            readable: false,
+                            reasons: reasons.clone(),
+                        });
+                        last.blocked = Some(Blocked {
+                            by: "cors-redirect".into(),
+                            reasons,
+                        });
+                    }
+                    return RequestOutcome {
+                        traces,
+                        final_url: url,
+                        refused: Some("cors: redirect failed the CORS check".into()),
+                    };
+                }
+            }
             match (redirect, location.and_then(|l| url.join(l).ok())) {
                 (true, Some(next)) if hop < MAX_REDIRECTS => {
                     // Fetch "HTTP-redirect fetch" step 12: 301/302 turn POST into

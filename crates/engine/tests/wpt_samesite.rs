@@ -206,11 +206,21 @@ fn translate(v: &Value) -> Result<Translation, String> {
                 "the redirect goes to {target}, final_request_url is {final_url}"
             ));
         }
+        // WPT's cookies/resources/redirectWithCORSHeaders.py answers with
+        // helpers.setNoCacheAndCORSHeaders: the request's Origin echoed in
+        // Access-Control-Allow-Origin, and Access-Control-Allow-Credentials: true
+        // (a CORS fetch redirected across origins checks the redirect response).
         responses.push(ResponseSpec {
             url: request_url.clone(),
             status: Some(status),
             location: Some(location),
-            headers: Vec::new(),
+            headers: vec![
+                format!(
+                    "Access-Control-Allow-Origin: {}",
+                    page.origin().ascii_serialization()
+                ),
+                "Access-Control-Allow-Credentials: true".to_string(),
+            ],
         });
         target
     } else if path.ends_with("/navigate.html") {
