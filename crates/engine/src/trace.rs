@@ -154,7 +154,8 @@ pub struct CorsTrace {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Blocked {
     /// What refused it: `x-frame-options`, `csp`, `cors-preflight`,
-    /// `mixed-content`, `redirect-limit`.
+    /// `mixed-content`, `redirect-limit`, `cors-redirect` (a redirect answered to a
+    /// CORS request failed the CORS check).
     pub by: String,
     /// Reason codes.
     pub reasons: Vec<Reason>,
