@@ -18,19 +18,7 @@ const { chromium } = require('playwright-core');
 const MODES = ['chrome', 'chrome-3pc-blocked'];
 const BINARY = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
 
-class StepTimeout extends Error {
-  constructor(what) { super(`timeout: ${what}`); this.code = 'timeout'; }
-}
-class BrowserCrashed extends Error {}
-
-/** `p`, or a StepTimeout after `ms`. The losing promise is left to settle. */
-function withTimeout(p, ms, what) {
-  let timer;
-  const t = new Promise((_, reject) => { timer = setTimeout(() => reject(new StepTimeout(what)), ms); });
-  return Promise.race([p, t]).finally(() => clearTimeout(timer));
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { BrowserCrashed, withTimeout, sleep, scriptSteps } = require('./common');
 
 async function waitForFile(file, ms, proc) {
   const end = Date.now() + ms;
@@ -294,58 +282,7 @@ async function launch(mode, { spki, timeoutMs = 15000, resolveTo = '127.0.0.1' }
         if (owned) await session.detach().catch(() => {});
       }
     },
-    async load(s) {
-      const frame = await frameByName(s.from);
-      await evalIn(frame, ({ url, as }) => new Promise((resolve) => {
-        let el;
-        if (as === 'image') {
-          el = document.createElement('img'); el.src = url;
-        } else if (as === 'script') {
-          el = document.createElement('script'); el.src = url;
-        } else {
-          el = document.createElement('link'); el.rel = 'stylesheet'; el.href = url;
-        }
-        el.addEventListener('load', () => resolve('load'), { once: true });
-        el.addEventListener('error', () => resolve('error'), { once: true });
-        (document.body || document.documentElement).appendChild(el);
-      }), { url: s.url, as: s.as }, 'subresource load');
-      return {};
-    },
-    async fetch(s) {
-      const frame = await frameByName(s.from);
-      const headers = (s.headers || []).map((line) => {
-        const i = line.indexOf(':');
-        return i < 0 ? [line.trim(), ''] : [line.slice(0, i).trim(), line.slice(i + 1).trim()];
-      });
-      const r = await evalIn(frame, async ({ url, method, credentials, headers: h }) => {
-        try {
-          const res = await fetch(url, { method, credentials, headers: h });
-          await res.arrayBuffer();
-          return { ok: true };
-        } catch (e) {
-          return { ok: false };
-        }
-      }, { url: s.url, method: s.method || 'GET', credentials: s.credentials || 'same-origin', headers }, 'fetch');
-      return { fetch: { ok: r.ok } };
-    },
-    async 'js-set'(s) {
-      const frame = await frameByName(s.from);
-      const r = await evalIn(frame, (c) => {
-        try { document.cookie = c; return null; } catch (e) { return `js: ${e.name}`; }
-      }, s.cookie, 'js-set');
-      return r ? { error: r } : {};
-    },
-    async 'js-read'(s) {
-      const frame = await frameByName(s.from);
-      const r = await evalIn(frame, () => {
-        try { return { v: document.cookie }; } catch (e) { return { e: `js: ${e.name}` }; }
-      }, null, 'js-read');
-      return r.e ? { error: r.e } : { js_cookie: r.v };
-    },
-    async wait(s) {
-      await sleep(Math.round(s.seconds * 1000));
-      return {};
-    },
+    ...scriptSteps(async (name, fn, arg, what) => evalIn(await frameByName(name), fn, arg, what)),
     async 'storage-access'(s) {
       const frame = await frameByName(s.from);
       const embedded = new URL(frame.url()).origin;
