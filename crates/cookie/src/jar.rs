@@ -688,7 +688,7 @@ impl CookieJar {
                 .filter(|c| c.site_key == just_set.site_key)
                 .count();
             if count > limit.max {
-                self.purge(count - limit.purge_to, env.now, |c| {
+                self.purge(count.saturating_sub(limit.purge_to), env.now, |c| {
                     c.site_key == just_set.site_key
                 });
             }
@@ -696,7 +696,7 @@ impl CookieJar {
         if let Some(limit) = env.policy.total_limit {
             let count = self.cookies.len();
             if count > limit.max {
-                self.purge(count - limit.purge_to, env.now, |_| true);
+                self.purge(count.saturating_sub(limit.purge_to), env.now, |_| true);
             }
         }
     }

@@ -306,6 +306,20 @@ impl Profile {
             "fetch.frame_ancestors_ignore_paths",
             &f.frame_ancestors_ignore_paths.source,
         )?;
+        for (knob, l) in [
+            ("cookies.per_site_limit", c.per_site_limit.value),
+            ("cookies.total_limit", c.total_limit.value),
+        ] {
+            if l.purge_to > l.max || l.max == 0 {
+                return Err(ProfileError::Invalid {
+                    file: file.to_string(),
+                    message: format!(
+                        "`{knob}`: purge_to ({}) must be at most max ({}), and max above 0",
+                        l.purge_to, l.max
+                    ),
+                });
+            }
+        }
         let limit = |l: Limit| EvictionLimit {
             max: l.max,
             purge_to: l.purge_to,
@@ -439,6 +453,22 @@ mod tests {
         let broken = format!("{}  {}", &text[..start], &text[end..]);
         let err = Profile::from_toml(&broken, file).unwrap_err();
         assert!(matches!(err, ProfileError::MissingSource { .. }), "{err}");
+    }
+
+    #[test]
+    fn the_rfc6265bis_file_is_the_cookie_crates_spec_policy() {
+        // check's `stored_as` uses `Policy::rfc6265bis()`; the profile file must not drift.
+        let spec = builtin_named("rfc6265bis").unwrap();
+        assert_eq!(spec.policy, Policy::rfc6265bis());
+    }
+
+    #[test]
+    fn an_eviction_limit_that_purges_upwards_is_refused() {
+        let (file, text) = BUILTIN_FILES[0];
+        let broken = text.replacen("max = 180, purge_to = 150", "max = 10, purge_to = 150", 1);
+        assert_ne!(broken, text);
+        let err = Profile::from_toml(&broken, file).unwrap_err();
+        assert!(err.to_string().contains("purge_to"), "{err}");
     }
 
     #[test]
