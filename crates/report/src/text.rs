@@ -197,7 +197,23 @@ fn render_findings(out: &mut String, report: &CheckReport, style: Style) {
                 let _ = writeln!(out, "      {}", fix.reason);
             }
             for (framework, code) in &fix.snippets {
-                let _ = writeln!(out, "      {} {code}", style.dim(&format!("{framework}:")));
+                // Multi-line snippets stay under their label.
+                let code: Vec<String> = code
+                    .lines()
+                    .map(|l| {
+                        if l.is_empty() {
+                            String::new()
+                        } else {
+                            format!("        {l}")
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "      {}\n{}",
+                    style.dim(&format!("{framework}:")),
+                    code.join("\n")
+                );
             }
         }
         let _ = writeln!(
