@@ -5,6 +5,7 @@
 //! List and the clock.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use cookie_doctor_cookie::Time;
 use cookie_doctor_profiles::Profile;
@@ -13,6 +14,8 @@ use cookie_doctor_site::{Origin, PublicSuffixList};
 use crate::check::findings;
 use crate::finding::Finding;
 use crate::matrix::{Deployment, delivery_matrix};
+use crate::memo::{Lookup, ShapeCache, shape_of, swap_in};
+use crate::rules::cookies::is_callback_path;
 
 /// The most header lines one response may carry.
 pub const MAX_HEADERS: usize = 512;
@@ -74,17 +77,61 @@ fn shorten(s: &str) -> String {
     out
 }
 
+/// How many response shapes the cache keeps (see [`crate::memo`]).
+pub const CACHE_SHAPES: usize = 65_536;
+
 /// Audits responses: the rules of `check` over each response's headers.
 pub struct Auditor {
     profiles: Vec<Profile>,
     psl: Arc<dyn PublicSuffixList>,
     now: Time,
+    cache: Option<ShapeCache>,
+    stats: Counters,
+}
+
+/// How the shape cache fared (see [`crate::memo`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CacheStats {
+    /// Responses answered from a known shape.
+    pub hits: u64,
+    /// Responses diagnosed in full (first of their shape, or no cache).
+    pub computed: u64,
+    /// Shapes whose check failed (their responses are always computed).
+    pub untrusted_shapes: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    hits: AtomicU64,
+    computed: AtomicU64,
+    untrusted: AtomicU64,
 }
 
 impl Auditor {
-    /// An auditor for these profiles, list and time.
+    /// An auditor for these profiles, list and time, with the shape cache.
     pub fn new(profiles: Vec<Profile>, psl: Arc<dyn PublicSuffixList>, now: Time) -> Auditor {
-        Auditor { profiles, psl, now }
+        Auditor {
+            profiles,
+            psl,
+            now,
+            cache: Some(ShapeCache::new(CACHE_SHAPES)),
+            stats: Counters::default(),
+        }
+    }
+
+    /// The same auditor computing every response in full (`audit --no-cache`).
+    pub fn without_cache(mut self) -> Auditor {
+        self.cache = None;
+        self
+    }
+
+    /// How many responses were answered from the cache and how many computed.
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            hits: self.stats.hits.load(Ordering::Relaxed),
+            computed: self.stats.computed.load(Ordering::Relaxed),
+            untrusted_shapes: self.stats.untrusted.load(Ordering::Relaxed),
+        }
     }
 
     /// The profiles every response runs through.
@@ -102,21 +149,74 @@ impl Auditor {
             .filter_map(|h| set_cookie_value(h))
             .map(str::to_string)
             .collect();
-        let matrix = delivery_matrix(
+        let Some(cache) = &self.cache else {
+            return Ok(self.diagnose(&lines, &deployment));
+        };
+        let shape = shape_of(
+            &deployment.url,
             &lines,
-            &deployment,
+            &deployment_key(&deployment),
+            is_callback_path,
+        );
+        if shape.swaps.is_empty() {
+            // Nothing varies: the shape is the response itself.
+            return Ok(match cache.get(&shape.key) {
+                Lookup::Hit(found) => {
+                    self.stats.hits.fetch_add(1, Ordering::Relaxed);
+                    found
+                }
+                Lookup::Uncacheable | Lookup::Miss => {
+                    let found = self.diagnose(&lines, &deployment);
+                    cache.put(shape.key, Some(found.clone()));
+                    found
+                }
+            });
+        }
+        match cache.get(&shape.key) {
+            Lookup::Hit(mut found) => {
+                self.stats.hits.fetch_add(1, Ordering::Relaxed);
+                swap_in(&mut found, &shape.swaps);
+                Ok(found)
+            }
+            Lookup::Uncacheable => Ok(self.diagnose(&lines, &deployment)),
+            Lookup::Miss => {
+                // First of its shape: diagnose the real response and the shape,
+                // and trust the shape only if swapping the tokens back gives
+                // exactly the real findings.
+                let real = self.diagnose(&lines, &deployment);
+                let mut shaped_deployment = deployment.clone();
+                shaped_deployment.url = url::Url::parse(&shape.url).unwrap_or(deployment.url);
+                let template = self.diagnose(&shape.lines, &shaped_deployment);
+                let mut swapped = template.clone();
+                swap_in(&mut swapped, &shape.swaps);
+                let trusted = swapped == real;
+                if !trusted {
+                    self.stats.untrusted.fetch_add(1, Ordering::Relaxed);
+                }
+                cache.put(shape.key, trusted.then_some(template));
+                Ok(real)
+            }
+        }
+    }
+
+    /// The full diagnosis: the delivery matrix, then the rules.
+    fn diagnose(&self, lines: &[String], deployment: &Deployment) -> Vec<Finding> {
+        self.stats.computed.fetch_add(1, Ordering::Relaxed);
+        let matrix = delivery_matrix(
+            lines,
+            deployment,
             &self.profiles,
             self.psl.as_ref(),
             self.now,
         );
-        Ok(findings(
-            &lines,
-            &deployment,
+        findings(
+            lines,
+            deployment,
             &self.profiles,
             self.psl.as_ref(),
             &matrix,
             self.now,
-        ))
+        )
     }
 }
 
@@ -178,4 +278,24 @@ pub fn deployment_of(response: &AuditResponse) -> Result<Deployment, AuditError>
         url,
         headers,
     })
+}
+
+/// Everything but the URL and the Set-Cookie lines that the diagnosis reads.
+fn deployment_key(deployment: &Deployment) -> String {
+    let mut key = String::new();
+    for h in &deployment.headers {
+        key.push_str(h);
+        key.push('\n');
+    }
+    key.push('\u{1}');
+    for o in &deployment.embedded_in {
+        key.push_str(&o.to_string());
+        key.push(' ');
+    }
+    key.push('\u{1}');
+    for o in &deployment.called_from {
+        key.push_str(&o.to_string());
+        key.push(' ');
+    }
+    key
 }

@@ -13,6 +13,7 @@ pub mod check;
 pub mod finding;
 pub mod fix;
 pub mod matrix;
+pub mod memo;
 pub mod rules;
 pub mod site;
 pub mod snippets;

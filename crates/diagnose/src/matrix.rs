@@ -240,21 +240,43 @@ pub fn delivery_matrix(
     psl: &dyn PublicSuffixList,
     now: Time,
 ) -> Matrix {
+    // Without cookie lines there are no cells; the runs still carry the
+    // verdicts that do not involve cookies — framing (the iframe) and CORS (the
+    // fetch) — and only those two contexts have any.
+    let contexts: &[Context] = if lines.is_empty() {
+        &[Context::Iframe, Context::FetchInclude]
+    } else {
+        &Context::ALL
+    };
+    delivery_matrix_in(lines, deployment, profiles, psl, now, contexts)
+}
+
+/// Runs `contexts` only (in every profile): the cells of other contexts are
+/// absent. Rules that ask "does the fix work where the user needs it" probe
+/// just the declared contexts.
+pub fn delivery_matrix_in(
+    lines: &[String],
+    deployment: &Deployment,
+    profiles: &[Profile],
+    psl: &dyn PublicSuffixList,
+    now: Time,
+    contexts: &[Context],
+) -> Matrix {
     let mut runs = Vec::new();
     let mut cells: Vec<Vec<Cell>> = vec![Vec::new(); lines.len()];
     // Profiles whose knobs are all equal give equal runs: simulate one of them
     // and name the copies (firefox-strict behaves as firefox).
-    let mut distinct: Vec<Profile> = Vec::new();
+    let mut distinct: Vec<&Profile> = Vec::new();
     let mut same_as: Vec<(String, String)> = Vec::new();
     for p in profiles {
         match distinct.iter().find(|d| d.same_behaviour(p)) {
             Some(d) => same_as.push((p.name.clone(), d.name.clone())),
-            None => distinct.push(p.clone()),
+            None => distinct.push(p),
         }
     }
-    for context in Context::ALL {
+    for &context in contexts {
         let scenario = context_scenario(lines, deployment, context);
-        let mut trace: Trace = cookie_doctor_engine::simulate(&scenario, &distinct, psl, now);
+        let mut trace: Trace = cookie_doctor_engine::simulate_refs(&scenario, &distinct, psl, now);
         for (copy, original) in &same_as {
             if let Some(run) = trace.runs.iter().find(|r| r.browser == *original) {
                 let mut run = run.clone();

@@ -26,6 +26,24 @@ pub fn run(scenario: &Scenario, profile: &Profile, psl: &dyn PublicSuffixList, s
     browser::Browser::new(profile, psl, &responses, start).run(scenario)
 }
 
+/// Runs `scenario` in each of the borrowed profiles (callers that pick a
+/// subset of their profiles need not clone them).
+pub fn simulate_refs(
+    scenario: &Scenario,
+    profiles: &[&Profile],
+    psl: &dyn PublicSuffixList,
+    start: Time,
+) -> Trace {
+    let responses = browser::Responses::new(scenario);
+    Trace {
+        scenario: scenario.name.clone(),
+        runs: profiles
+            .iter()
+            .map(|p| browser::Browser::new(p, psl, &responses, start).run(scenario))
+            .collect(),
+    }
+}
+
 /// Runs `scenario` in each profile: the whole trace.
 pub fn simulate(
     scenario: &Scenario,

@@ -35,6 +35,13 @@ pub const CALLBACK_FRAGMENTS: [&str; 8] = [
     "callback", "acs", "sso", "saml", "oauth", "oidc", "signin", "return",
 ];
 
+/// Whether a URL path looks like a sign-in callback (it holds one of
+/// [`CALLBACK_FRAGMENTS`], case-insensitively).
+pub fn is_callback_path(path: &str) -> bool {
+    let path = path.to_ascii_lowercase();
+    CALLBACK_FRAGMENTS.iter().any(|f| path.contains(f))
+}
+
 /// The rule.
 pub struct LaxCookieLostOnCrossSitePost;
 
@@ -45,8 +52,7 @@ impl Rule for LaxCookieLostOnCrossSitePost {
 
     fn check(&self, cx: &RuleContext<'_>) -> Vec<Finding> {
         let mut findings = Vec::new();
-        let path = cx.deployment.url.path().to_ascii_lowercase();
-        let callback = CALLBACK_FRAGMENTS.iter().any(|f| path.contains(f));
+        let callback = is_callback_path(cx.deployment.url.path());
         for (index, line) in cx.cookies.iter().enumerate() {
             let name = line.name();
             let lower = name.to_ascii_lowercase();

@@ -26,8 +26,9 @@ use super::{Rule, RuleContext};
 pub use super::{SESSION_FRAGMENTS, is_session_like, set_trace};
 use crate::finding::{Edit, Fix, Safety};
 use crate::fix::CookieLine;
-use crate::matrix::{Cell, Context, delivery_matrix};
+use crate::matrix::{Cell, Context, delivery_matrix_in};
 use crate::snippets;
+pub use lax_cookie_lost_on_cross_site_post::is_callback_path;
 
 /// The rules of this area, in report order.
 pub fn rules() -> Vec<&'static dyn Rule> {
@@ -128,8 +129,10 @@ pub fn is_third_party_blocked(reason: Reason) -> bool {
     )
 }
 
-/// The cells of line `index` once it is replaced by `fixed` (an `Expires`
-/// attribute is left out of the probe: only the delivery matters).
+/// The cells of line `index` in the declared contexts (the iframe of
+/// `--embedded-in`, the fetch of `--called-from`) once it is replaced by
+/// `fixed` (an `Expires` attribute is left out of the probe: only the delivery
+/// matters).
 pub fn probe(cx: &RuleContext<'_>, index: usize, fixed: &CookieLine) -> Vec<Cell> {
     let mut probe_line = fixed.clone();
     probe_line.remove("Expires");
@@ -154,7 +157,18 @@ pub fn probe(cx: &RuleContext<'_>, index: usize, fixed: &CookieLine) -> Vec<Cell
     } else {
         (vec![probe_line.value_line()], 0)
     };
-    let matrix = delivery_matrix(&lines, cx.deployment, cx.profiles, cx.psl, cx.now);
+    let contexts: Vec<Context> = samesite_blocks_declared_use::declared_contexts(cx)
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let matrix = delivery_matrix_in(
+        &lines,
+        cx.deployment,
+        cx.profiles,
+        cx.psl,
+        cx.now,
+        &contexts,
+    );
     let cells = matrix.cells.into_iter().nth(at).unwrap_or_default();
     cx.probes.borrow_mut().insert(key, cells.clone());
     cells
