@@ -66,8 +66,7 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
     }
     let probe = scanner.chain("probe", &final_url, Some(PROBE_ORIGIN), Method::Get, true)?;
     let mirrors_origin = probe.last().is_some_and(|h| {
-        header_values(&h.headers, "access-control-allow-origin")
-            .any(|v| v.trim() == PROBE_ORIGIN)
+        header_values(&h.headers, "access-control-allow-origin").any(|v| v.trim() == PROBE_ORIGIN)
     });
 
     let last = navigation.hops.len().saturating_sub(1);
@@ -90,8 +89,16 @@ pub fn scan(options: &ScanOptions) -> Result<ScanReport, ScanError> {
     Ok(ScanReport {
         url: options.url.clone(),
         final_url: final_url.to_string(),
-        embedded_in: options.embedded_in.iter().map(ToString::to_string).collect(),
-        called_from: options.called_from.iter().map(ToString::to_string).collect(),
+        embedded_in: options
+            .embedded_in
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+        called_from: options
+            .called_from
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
         navigation,
         preflights,
         credentialed,
@@ -149,7 +156,12 @@ fn check_headers(
             h.headers
                 .iter()
                 .filter(|l| {
-                    let name = l.split(':').next().unwrap_or("").trim().to_ascii_lowercase();
+                    let name = l
+                        .split(':')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_ascii_lowercase();
                     name == "x-frame-options" || name == "content-security-policy"
                 })
                 .cloned()
@@ -157,7 +169,12 @@ fn check_headers(
         })
         .unwrap_or_default();
     let is_cors = |l: &&String| {
-        let name = l.split(':').next().unwrap_or("").trim().to_ascii_lowercase();
+        let name = l
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         name.starts_with("access-control-") || name == "vary"
     };
     match credentialed.first().and_then(Chain::last) {
@@ -168,8 +185,12 @@ fn check_headers(
                     pre.headers
                         .iter()
                         .filter(|l| {
-                            let name =
-                                l.split(':').next().unwrap_or("").trim().to_ascii_lowercase();
+                            let name = l
+                                .split(':')
+                                .next()
+                                .unwrap_or("")
+                                .trim()
+                                .to_ascii_lowercase();
                             name == "access-control-allow-methods"
                                 || name == "access-control-allow-headers"
                         })
@@ -616,7 +637,10 @@ mod tests {
         };
         let f = framing_of(&hop);
         assert_eq!(f.x_frame_options, ["DENY"]);
-        assert_eq!(f.frame_ancestors, ["frame-ancestors 'self' https://p.example"]);
+        assert_eq!(
+            f.frame_ancestors,
+            ["frame-ancestors 'self' https://p.example"]
+        );
     }
 
     #[test]

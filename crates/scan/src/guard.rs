@@ -124,7 +124,12 @@ impl fmt::Display for Blocked {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.via {
             None => write!(f, "{}", self.range),
-            Some(via) => write!(f, "{} (an IPv4 address embedded as {})", self.range, via.name()),
+            Some(via) => write!(
+                f,
+                "{} (an IPv4 address embedded as {})",
+                self.range,
+                via.name()
+            ),
         }
     }
 }
@@ -587,11 +592,8 @@ mod tests {
             .with("public.test", &[ip("93.184.215.14")])
             .with("private.test", &[ip("10.0.0.1")])
             .with("mixed.test", &[ip("93.184.215.14"), ip("192.168.0.1")]);
-        let guard = GuardedResolver::new(
-            Arc::new(table),
-            Policy::default(),
-            Duration::from_secs(5),
-        );
+        let guard =
+            GuardedResolver::new(Arc::new(table), Policy::default(), Duration::from_secs(5));
         assert_eq!(
             guard.resolve_checked("public.test").unwrap(),
             [ip("93.184.215.14")]

@@ -157,7 +157,9 @@ pub enum ScanError {
         message: String,
     },
     /// More redirects than allowed.
-    #[error("{request} `{url}`: more than {limit} redirects (the last hop redirects to `{location}`)")]
+    #[error(
+        "{request} `{url}`: more than {limit} redirects (the last hop redirects to `{location}`)"
+    )]
     TooManyRedirects {
         /// Which request chain.
         request: String,

@@ -23,7 +23,13 @@ fn local(url: &str) -> ScanOptions {
 
 fn diagnose(options: &ScanOptions) -> ScanOutcome {
     let profiles = cookie_doctor_profiles::builtin();
-    run(options, &profiles, &BuiltinPsl, Time::from_unix(1_700_000_000)).unwrap()
+    run(
+        options,
+        &profiles,
+        &BuiltinPsl,
+        Time::from_unix(1_700_000_000),
+    )
+    .unwrap()
 }
 
 fn codes(outcome: &ScanOutcome) -> Vec<String> {
@@ -293,10 +299,7 @@ fn a_slow_server_hits_the_timeout() {
 fn oversized_headers_are_refused() {
     let server = Server::start(|_| Reply::ok().header(&format!("X-Big: {}", "a".repeat(20_000))));
     let err = scan(&local(&server.url("/"))).unwrap_err();
-    assert!(
-        matches!(err, ScanError::HeadersTooLarge { .. }),
-        "{err:?}"
-    );
+    assert!(matches!(err, ScanError::HeadersTooLarge { .. }), "{err:?}");
 }
 
 #[test]
