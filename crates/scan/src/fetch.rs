@@ -644,6 +644,30 @@ mod tests {
     }
 
     #[test]
+    fn numeric_host_spellings_are_literal_addresses() {
+        for (url, range) in [
+            ("http://2130706433/", crate::guard::Range::Loopback),
+            ("http://0x7f.1/", crate::guard::Range::Loopback),
+            ("http://0177.0.0.1/", crate::guard::Range::Loopback),
+            ("http://[::1]:8080/", crate::guard::Range::Loopback),
+            ("http://0.0.0.0/", crate::guard::Range::Unspecified),
+            (
+                "https://[fd00:ec2::254]/",
+                crate::guard::Range::CloudMetadata,
+            ),
+            (
+                "http://[64:ff9b::a9fe:a9fe]/",
+                crate::guard::Range::CloudMetadata,
+            ),
+        ] {
+            match scan(&ScanOptions::new(url)) {
+                Err(ScanError::Forbidden { range: r, .. }) => assert_eq!(r.range, range, "{url}"),
+                other => panic!("{url}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn literal_guard_runs_before_any_request() {
         let options = ScanOptions::new("http://10.1.2.3/");
         let err = scan(&options).unwrap_err();
