@@ -76,7 +76,9 @@ pub fn diagnose(
             }
         }
         // Errors first, as check orders them (a stable sort keeps rule order).
-        check.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        check
+            .findings
+            .sort_by_key(|f| std::cmp::Reverse(f.severity));
     }
     Ok(ScanOutcome {
         check,

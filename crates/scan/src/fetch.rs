@@ -402,7 +402,9 @@ impl<'a> Scanner<'a> {
                         },
                     };
                 }
-                if e.is_timeout() {
+                if e.is_timeout() && e.is_connect() {
+                    timeout_error(self.options.connect_timeout.min(timeout))
+                } else if e.is_timeout() {
                     timeout_error(timeout)
                 } else {
                     ScanError::Network {

@@ -65,7 +65,7 @@ pub struct ScanOptions {
     pub resolver: Arc<dyn Resolver>,
     /// Redirects followed per request chain before giving up.
     pub max_redirects: usize,
-    /// Connecting (including name resolution) may take this long.
+    /// Connecting (name resolution, TCP, the TLS handshake) may take this long.
     pub connect_timeout: Duration,
     /// One request, from sending to the last body byte read, may take this long.
     pub request_timeout: Duration,

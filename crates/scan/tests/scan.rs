@@ -405,3 +405,22 @@ fn bad_urls_are_named() {
         assert!(err.to_string().contains(url), "{err}");
     }
 }
+
+/// TLS is built in (rustls, ring, webpki roots): `https` to a plain-HTTP
+/// server fails in the handshake, as a network error naming the URL.
+#[test]
+fn https_to_a_plain_server_is_a_network_error() {
+    use std::io::Write;
+    // Answers plain HTTP at once, without waiting for a request.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let url = format!("https://127.0.0.1:{port}/");
+    let err = scan(&local(&url)).unwrap_err();
+    assert!(matches!(err, ScanError::Network { hop: 0, .. }), "{err:?}");
+    assert!(err.to_string().contains(&url), "{err}");
+}
