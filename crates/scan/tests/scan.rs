@@ -296,6 +296,35 @@ fn a_slow_server_hits_the_timeout() {
 }
 
 #[test]
+fn a_body_that_stalls_hits_the_timeout() {
+    let server = Server::start(|_| Reply {
+        body: vec![b'x'; 1000],
+        body_delay: Duration::from_secs(5),
+        ..Reply::ok()
+    });
+    let mut options = local(&server.url("/drip"));
+    options.request_timeout = Duration::from_millis(500);
+    let start = Instant::now();
+    let err = scan(&options).unwrap_err();
+    assert!(matches!(err, ScanError::Timeout { hop: 0, .. }), "{err:?}");
+    assert!(start.elapsed() < Duration::from_secs(3));
+}
+
+#[test]
+fn a_redirect_to_another_scheme_is_not_followed() {
+    let server = Server::start(|_| Reply::redirect(302, "file:///etc/passwd"));
+    let err = scan(&local(&server.url("/"))).unwrap_err();
+    match &err {
+        ScanError::BadRedirect { hop, location, .. } => {
+            assert_eq!(*hop, 0);
+            assert_eq!(location, "file:///etc/passwd");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
 fn oversized_headers_are_refused() {
     let server = Server::start(|_| Reply::ok().header(&format!("X-Big: {}", "a".repeat(20_000))));
     let err = scan(&local(&server.url("/"))).unwrap_err();

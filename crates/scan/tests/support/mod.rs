@@ -34,6 +34,9 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// Wait this long before answering.
     pub delay: Duration,
+    /// Send the head and the first half of the body, then wait this long
+    /// before the rest.
+    pub body_delay: Duration,
 }
 
 impl Reply {
@@ -43,6 +46,7 @@ impl Reply {
             headers: Vec::new(),
             body: b"<!doctype html><p>hello".to_vec(),
             delay: Duration::ZERO,
+            body_delay: Duration::ZERO,
         }
     }
 
@@ -52,6 +56,7 @@ impl Reply {
             headers: vec![format!("Location: {location}")],
             body: Vec::new(),
             delay: Duration::ZERO,
+            body_delay: Duration::ZERO,
         }
     }
 
@@ -141,6 +146,10 @@ fn serve(mut stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Request>>) {
         reply.body.len()
     ));
     let _ = stream.write_all(out.as_bytes());
-    let _ = stream.write_all(&reply.body);
+    let (first, rest) = reply.body.split_at(reply.body.len() / 2);
+    let _ = stream.write_all(first);
+    let _ = stream.flush();
+    std::thread::sleep(reply.body_delay);
+    let _ = stream.write_all(rest);
     let _ = stream.flush();
 }
