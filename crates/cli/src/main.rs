@@ -2,6 +2,8 @@
 //! in the library crates (`site`, `cookie`, `inputs`, `diagnose`, `report`).
 #![forbid(unsafe_code)]
 
+mod scan;
+
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -75,6 +77,10 @@ enum Command {
         #[arg(long = "fail-on", value_enum, default_value_t = FailOn::Error)]
         fail_on: FailOn,
     },
+    /// Fetch a live URL (redirects followed and recorded, a CORS preflight per
+    /// --called-from, an Origin probe) and check what it answered, like `check`.
+    /// Private and local addresses are refused unless --allow-private.
+    Scan(scan::ScanArgs),
     /// Explain a URL's site: public suffix (and the list section that decided
     /// it), registrable domain; with two URLs, whether they are same-site and
     /// same-origin.
@@ -278,6 +284,13 @@ fn run(cli: &Cli) -> Result<Output, UsageError> {
                 findings,
             })
         }
+        Command::Scan(args) => scan::run(
+            args,
+            cli.format,
+            style,
+            psl.as_ref(),
+            cli.now.map_or_else(now, Time::from_unix),
+        ),
         Command::Site { urls } => {
             let origins = urls
                 .iter()
