@@ -153,12 +153,12 @@ impl<R: BufRead> WarcRecords<R> {
                 break;
             }
             let text = String::from_utf8_lossy(&self.line);
-            if text.starts_with([' ', '\t']) {
-                if let Some(last) = fields.last_mut() {
-                    last.push(' ');
-                    last.push_str(text.trim());
-                    continue;
-                }
+            if text.starts_with([' ', '\t'])
+                && let Some(last) = fields.last_mut()
+            {
+                last.push(' ');
+                last.push_str(text.trim());
+                continue;
             }
             fields.push(text.into_owned());
         }
@@ -168,7 +168,13 @@ impl<R: BufRead> WarcRecords<R> {
     /// Reads one record at the current position (after its version line).
     fn record(&mut self) -> Result<Option<AuditRecord>, Failure> {
         let mut budget = u64::MAX;
-        let fields = self.read_fields(&mut budget, "WARC record header")?;
+        // Without a whole header there is no known length: resynchronise.
+        let fields = self
+            .read_fields(&mut budget, "WARC record header")
+            .map_err(|f| match f {
+                Failure::Record(message) => Failure::Framing(message),
+                other => other,
+            })?;
         let mut header = WarcHeader::default();
         for field in &fields {
             let Some((name, value)) = field.split_once(':') else {
@@ -609,6 +615,26 @@ mod tests {
         let h = items[3].as_ref().unwrap();
         assert_eq!(h.record.status, Some(302));
         assert!(h.record.headers.is_empty());
+    }
+
+    #[test]
+    fn over_long_warc_header_resyncs() {
+        let mut w = b"WARC/1.1\r\nWARC-Type: response\r\n".to_vec();
+        for i in 0..(MAX_WARC_HEADER_LINES + 5) {
+            w.extend(format!("X-{i}: y\r\n").as_bytes());
+        }
+        w.extend(b"\r\n");
+        w.extend(response("https://a.example/", "", ""));
+        let items = read(&w);
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert!(
+            items[0]
+                .as_ref()
+                .unwrap_err()
+                .message
+                .contains("larger than")
+        );
+        assert_eq!(items[1].as_ref().unwrap().record.url, "https://a.example/");
     }
 
     #[test]
