@@ -7,6 +7,9 @@ mod scan;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+
+mod audit;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use cookie_doctor_cookie::{CookieUrl, ReasonInfo, Time, lookup_reason};
@@ -112,6 +115,12 @@ enum Command {
         #[arg(long = "profile-file", value_name = "FILE")]
         profile_files: Vec<PathBuf>,
     },
+    /// Bulk audit: responses in (audit lines v1, WARC), one JSON line of
+    /// findings out per response, in input order; see docs/audit.md.
+    ///
+    /// Exit 1 when a finding is at or above --fail-on; 2 when any line or
+    /// record could not be read or audited (after all were processed).
+    Audit(audit::AuditArgs),
     /// Explain a reason code (why a cookie was not stored or sent) or a rule
     /// code (a finding of `check`): what it means and how to fix it.
     Explain {
@@ -333,6 +342,13 @@ fn run(cli: &Cli) -> Result<Output, UsageError> {
                 },
                 findings: failed,
             })
+        }
+        Command::Audit(args) => {
+            if matches!(cli.format, Format::Sarif | Format::Markdown) {
+                return Err(only_check(cli.format, "audit"));
+            }
+            let now = cli.now.map_or_else(now, Time::from_unix);
+            audit::run(args, Arc::from(psl), now)
         }
         Command::Explain { code } => {
             if matches!(cli.format, Format::Sarif | Format::Markdown) {

@@ -4,13 +4,20 @@
 //!   name), from arguments or from standard input.
 //! * Scenario files (DESIGN.md §5): the one reader of the format.
 //! * The browser oracle's golden traces (DESIGN.md §6, as recorded).
+//! * Bulk audit input, read lazily with bounded memory: audit lines v1
+//!   (DESIGN.md §7) and WARC files (`response` records).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod audit_lines;
 mod golden;
 mod scenario;
 mod set_cookie_lines;
+pub mod warc;
 
+pub use audit_lines::{
+    AuditItem, AuditLines, AuditRecord, MAX_AUDIT_LINE_BYTES, Position, ReadError, parse_audit_line,
+};
 pub use golden::{
     Golden, GoldenCookie, GoldenFetch, GoldenRequest, GoldenRun, GoldenStep, SentCookie,
     parse_golden,
@@ -23,3 +30,4 @@ pub use set_cookie_lines::{
     InputError, MAX_INPUT_BYTES, MAX_LINE_BYTES, SetCookieLine, read_set_cookie_lines,
     set_cookie_line,
 };
+pub use warc::{WarcRecords, decompress_if_gzip, is_gzip};
