@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use cookie_doctor_cookie::Time;
-use cookie_doctor_diagnose::audit::{AuditResponse, Auditor};
+use cookie_doctor_diagnose::audit::{AuditResponse, Auditor, CacheStats};
 use cookie_doctor_diagnose::finding::{Finding, Severity};
 use cookie_doctor_inputs::{AuditItem, AuditLines, AuditRecord, Position, ReadError, WarcRecords};
 use cookie_doctor_site::PublicSuffixList;
@@ -61,6 +61,11 @@ pub(crate) struct AuditArgs {
     /// part split from a larger input, so that error lines keep their numbers).
     #[arg(long = "first-line", value_name = "N", default_value_t = 1)]
     first_line: u64,
+    /// Diagnose every response in full instead of reusing the diagnosis of an
+    /// earlier response of the same shape (same output, slower; see
+    /// docs/audit.md "Speed").
+    #[arg(long = "no-cache")]
+    no_cache: bool,
 }
 
 /// `--shard I/N`.
@@ -516,6 +521,9 @@ struct Summary {
     by_code: BTreeMap<String, u64>,
     seconds: f64,
     lines_per_second: f64,
+    /// How the shape cache fared (`computed` counts full diagnoses, the check
+    /// of a new shape included).
+    cache: CacheStats,
     exit_code: u8,
 }
 
@@ -654,6 +662,11 @@ pub(crate) fn run(
         FailOn::Never => None,
     };
     let auditor = Auditor::new(profiles, psl, now);
+    let auditor = if args.no_cache {
+        auditor.without_cache()
+    } else {
+        auditor
+    };
     let bytes = Arc::new(AtomicU64::new(0));
     let progress = Progress::new(total_bytes, Arc::clone(&bytes));
 
@@ -758,6 +771,7 @@ pub(crate) fn run(
         } else {
             0.0
         },
+        cache: auditor.stats(),
         exit_code,
     };
     eprint!("{}", summary_text(&summary, &stats));

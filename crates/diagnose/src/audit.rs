@@ -165,7 +165,7 @@ impl Auditor {
                     self.stats.hits.fetch_add(1, Ordering::Relaxed);
                     found
                 }
-                Lookup::Uncacheable | Lookup::Miss => {
+                Lookup::Uncacheable | Lookup::Miss | Lookup::SeenOnce => {
                     let found = self.diagnose(&lines, &deployment);
                     cache.put(shape.key, Some(found.clone()));
                     found
@@ -180,7 +180,12 @@ impl Auditor {
             }
             Lookup::Uncacheable => Ok(self.diagnose(&lines, &deployment)),
             Lookup::Miss => {
-                // First of its shape: diagnose the real response and the shape,
+                let real = self.diagnose(&lines, &deployment);
+                cache.seen(shape.key);
+                Ok(real)
+            }
+            Lookup::SeenOnce => {
+                // Second of its shape: diagnose the real response and the shape,
                 // and trust the shape only if swapping the tokens back gives
                 // exactly the real findings.
                 let real = self.diagnose(&lines, &deployment);

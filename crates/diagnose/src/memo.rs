@@ -22,11 +22,14 @@
 //!   (a sign-in callback, `lax-cookie-lost-on-cross-site-post`).
 //!
 //! Stand-ins come from an alphabet without vowels, so they spell none of the
-//! words the rules look for. And a shape is trusted only after a check: on its
-//! first response the diagnosis is computed twice, once on the real response
-//! and once on the shape; the shape's findings, tokens swapped back, must equal
-//! the real findings exactly — otherwise the shape is marked uncacheable and
-//! every response of that shape is computed in full. `audit --no-cache` turns
+//! words the rules look for. And a shape is trusted only after a check: the
+//! first response of a shape is diagnosed in full and the shape noted; on its
+//! second response the diagnosis is computed twice, once on the real response
+//! and once on the shape, and the shape's findings, tokens swapped back, must
+//! equal the real findings exactly — otherwise the shape is marked uncacheable
+//! and every response of that shape is computed in full. (Waiting for the
+//! second response keeps the cache nearly free on crawls where most shapes
+//! occur once.) `audit --no-cache` turns
 //! the cache off; a test runs a corpus both ways and compares.
 
 use std::collections::HashMap;
@@ -212,6 +215,9 @@ pub fn swap_in(findings: &mut [Finding], swaps: &[(String, String)]) {
 /// What the cache knows about a shape.
 #[derive(Debug)]
 enum Entry {
+    /// One response of this shape has been diagnosed (in full); a second one
+    /// makes the shape worth checking and keeping.
+    SeenOnce,
     /// The shape's findings, with stand-ins.
     Findings(Vec<Finding>),
     /// The check failed: compute every response of this shape in full.
@@ -231,6 +237,8 @@ pub enum Lookup {
     Hit(Vec<Finding>),
     /// Known not to be cacheable.
     Uncacheable,
+    /// Seen once: worth checking now.
+    SeenOnce,
     /// Not seen yet.
     Miss,
 }
@@ -265,12 +273,28 @@ impl ShapeCache {
         match entry.as_deref() {
             Some(Entry::Findings(f)) => Lookup::Hit(f.clone()),
             Some(Entry::Uncacheable) => Lookup::Uncacheable,
+            Some(Entry::SeenOnce) => Lookup::SeenOnce,
             None => Lookup::Miss,
         }
     }
 
     /// Records a shape's findings (`None`: uncacheable).
     pub fn put(&self, key: ShapeKey, findings: Option<Vec<Finding>>) {
+        self.insert(
+            key,
+            match findings {
+                Some(f) => Entry::Findings(f),
+                None => Entry::Uncacheable,
+            },
+        );
+    }
+
+    /// Records that one response of this shape was diagnosed in full.
+    pub fn seen(&self, key: ShapeKey) {
+        self.insert(key, Entry::SeenOnce);
+    }
+
+    fn insert(&self, key: ShapeKey, entry: Entry) {
         let Some(shard) = self.shard(&key) else {
             return;
         };
@@ -278,10 +302,6 @@ impl ShapeCache {
             if map.len() >= self.per_shard {
                 map.clear();
             }
-            let entry = match findings {
-                Some(f) => Entry::Findings(f),
-                None => Entry::Uncacheable,
-            };
             map.insert(key, Arc::new(entry));
         }
     }
