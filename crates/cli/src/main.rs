@@ -17,6 +17,8 @@ use cookie_doctor_report::rules_doc::{self, Explained, RuleDocJson};
 use cookie_doctor_report::{Style, text, to_json};
 use cookie_doctor_site::{BuiltinPsl, FilePsl, Origin, PublicSuffixList};
 
+mod har;
+
 /// Why browsers store, drop, send or withhold your cookies, and how to fix it.
 #[derive(Parser, Debug)]
 #[command(name = "cookie-doctor", version, about, long_about = None)]
@@ -99,6 +101,26 @@ enum Command {
         /// data/profiles/*.toml); run it by its name with --browser.
         #[arg(long = "profile-file", value_name = "FILE")]
         profile_files: Vec<PathBuf>,
+    },
+    /// Replay a HAR 1.2 export (Chrome, Firefox) through the browser model:
+    /// every cookie rejected or not sent and why, and every request where the
+    /// browser's real Cookie header disagrees with the model. Cookie values
+    /// are redacted unless --show-values. Exit 1 on a problem (see --fail-on),
+    /// 2 on a broken file or one exported without cookies.
+    Har {
+        /// The .har file.
+        file: PathBuf,
+        /// The browser profile to replay with (chrome, chrome-3pc-blocked,
+        /// firefox, firefox-strict, safari, rfc6265bis). Default: from the
+        /// HAR's creator/browser.
+        #[arg(long = "browser", value_name = "NAME")]
+        browser: Option<String>,
+        /// Print cookie values instead of redacting them.
+        #[arg(long = "show-values")]
+        show_values: bool,
+        /// Exit 1 on any problem (default), only on a model mismatch, or never.
+        #[arg(long = "fail-on", value_enum, default_value_t = har::HarFailOn::Problem)]
+        fail_on: har::HarFailOn,
     },
     /// Explain a reason code (why a cookie was not stored or sent) or a rule
     /// code (a finding of `check`): what it means and how to fix it.
@@ -315,6 +337,23 @@ fn run(cli: &Cli) -> Result<Output, UsageError> {
                 findings: failed,
             })
         }
+        Command::Har {
+            file,
+            browser,
+            show_values,
+            fail_on,
+        } => har::run(
+            &har::HarArgs {
+                file,
+                browser: browser.as_deref(),
+                show_values: *show_values,
+                fail_on: *fail_on,
+            },
+            cli.format,
+            style,
+            psl.as_ref(),
+            cli.now.map_or_else(now, Time::from_unix),
+        ),
         Command::Explain { code } => {
             if matches!(cli.format, Format::Sarif | Format::Markdown) {
                 return Err(only_check(cli.format, "explain"));
