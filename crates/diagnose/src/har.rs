@@ -762,17 +762,17 @@ impl<'a> HarReplay<'a> {
         for name in names {
             let model = sent.iter().filter(|c| c.name == name).count();
             let browser = actual.iter().filter(|c| *c == name).count();
-            self.summary.cookies_compared = self.summary.cookies_compared.saturating_add(1);
-            if model == browser {
-                self.summary.cookies_agreed = self.summary.cookies_agreed.saturating_add(1);
-                continue;
-            }
             let withheld: Vec<&ExcludedCookie> =
                 excluded.iter().filter(|e| e.name == name).collect();
             if browser > model && withheld.is_empty() && model == 0 {
                 // Not in the model's jar at all: set before the recording, by
                 // script, or in a way the HAR does not show.
                 self.summary.unknown_cookies = self.summary.unknown_cookies.saturating_add(1);
+                continue;
+            }
+            self.summary.cookies_compared = self.summary.cookies_compared.saturating_add(1);
+            if model == browser {
+                self.summary.cookies_agreed = self.summary.cookies_agreed.saturating_add(1);
                 continue;
             }
             self.summary.mismatches = self.summary.mismatches.saturating_add(1);
