@@ -9,17 +9,17 @@ use crate::Style;
 /// Where Chrome and Firefox keep cookies in a HAR export.
 pub const EXPORT_WITH_COOKIES: &str = "\
 This HAR has responses but no Cookie or Set-Cookie headers: it was exported
-without cookies (Chrome's default \"sanitized\" export), so there is nothing to
+without cookies (Chrome's default, sanitized export), so there is nothing to
 explain. Export it again with cookies:
-  * Chrome / Edge: DevTools > Network > the download arrow \"Export HAR (with
-    sensitive data)...\" (right-click > \"Copy all as HAR (with sensitive
-    data)\"); if it is missing, enable DevTools Settings > Preferences >
-    Network > \"Allow to generate HAR with sensitive data\".
+  * Chrome / Edge: DevTools > Network > the download arrow's menu >
+    \"Export HAR (with sensitive data)...\" (or right-click a request >
+    \"Copy all as HAR (with sensitive data)\"). If that entry is missing,
+    turn on DevTools Settings > Preferences > Network >
+    \"Allow to generate HAR with sensitive data\".
   * Firefox: DevTools > Network > right-click > \"Save All As HAR\" keeps
     cookies.
 A HAR with cookies holds session secrets: cookie-doctor redacts cookie values
-in its output unless --show-values is given, but share the file itself with
-care.
+in its output unless --show-values is given, but share the file with care.
 ";
 
 /// The line after the findings: which file, which browser model and why.
@@ -176,6 +176,37 @@ pub fn render_summary(summary: &HarReplaySummary, style: Style) -> String {
 mod tests {
     use super::*;
     use cookie_doctor_cookie::Reason;
+
+    /// The whole text report for a recorded HAR (Chromium, a Lax session in a
+    /// cross-site iframe).
+    #[test]
+    fn snapshot_of_a_recorded_har() {
+        use cookie_doctor_diagnose::har::{HarReplay, replay_har};
+        let name = "embedded-dashboard-loses-its-session-lax-cookie.chrome.har";
+        let path = format!(
+            "{}/../../tests/har/recorded/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let mut replay = HarReplay::new(
+            None,
+            &cookie_doctor_site::BuiltinPsl,
+            cookie_doctor_cookie::Time::from_unix(1_700_000_000),
+            false,
+        );
+        let mut text = String::new();
+        replay_har(
+            std::fs::File::open(&path).unwrap(),
+            name,
+            &mut replay,
+            &mut |f| text.push_str(&render_finding(&f, Style::plain())),
+        )
+        .unwrap();
+        let summary = replay.finish();
+        text.push('\n');
+        text.push_str(&render_header(name, &summary, Style::plain()));
+        text.push_str(&render_summary(&summary, Style::plain()));
+        insta::assert_snapshot!(text);
+    }
 
     #[test]
     fn a_mismatch_says_please_report() {
