@@ -430,9 +430,20 @@ impl<'a> HarReplay<'a> {
     pub fn entry(&mut self, meta: &HarMeta, entry: &HarEntry, sink: &mut dyn FnMut(HarFinding)) {
         self.summary.entries = self.summary.entries.saturating_add(1);
         self.choose_profile(meta, entry);
-        let Some(profile) = self.profile.clone() else {
+        // Taken out for the entry (the jar is borrowed mutably beside it).
+        let Some(profile) = self.profile.take() else {
             return;
         };
+        self.replay_entry(&profile, entry, sink);
+        self.profile = Some(profile);
+    }
+
+    fn replay_entry(
+        &mut self,
+        profile: &Profile,
+        entry: &HarEntry,
+        sink: &mut dyn FnMut(HarFinding),
+    ) {
         if let Some(t) = parse_iso8601(&entry.started)
             && t > self.now
         {
@@ -542,9 +553,9 @@ impl<'a> HarReplay<'a> {
                 redirect_chain: &redirects,
                 top_level_navigation: top_nav,
             },
-            cookies::knobs(&profile),
+            cookies::knobs(profile),
         );
-        cookies::apply_redirect_taint(&profile, &mut context);
+        cookies::apply_redirect_taint(profile, &mut context);
         let facts = RequestCookieFacts {
             safe_method: is_safe_method(&method),
             top_level_navigation: top_nav,
@@ -557,7 +568,7 @@ impl<'a> HarReplay<'a> {
             policy: &profile.policy,
         };
         let (sent, excluded) = cookies::cookies_for_request(
-            &profile,
+            profile,
             &mut self.jar,
             &env,
             &cookie_url,
@@ -575,7 +586,7 @@ impl<'a> HarReplay<'a> {
                 policy: &profile.policy,
             };
             let outcome = cookies::receive_set_cookie(
-                &profile,
+                profile,
                 &mut self.jar,
                 &env,
                 line,
