@@ -525,9 +525,11 @@ impl<'a> HarReplay<'a> {
                         // ("include" or the default "same-origin"); a
                         // cross-origin one only with "include", which the
                         // browser's Cookie header shows.
+                        // With no known document, nothing says it was
+                        // cross-origin: credentials are assumed.
                         let same_origin = client
                             .and_then(|c| self.docs.get(&c))
-                            .is_some_and(|d| d.origin == url_origin);
+                            .is_none_or(|d| d.origin == url_origin);
                         same_origin || !actual.is_empty()
                     }
                     Kind::Sub { .. } if mode.as_deref() == Some("same-origin") => true,
@@ -543,7 +545,12 @@ impl<'a> HarReplay<'a> {
             Kind::Frame { container } => (*container, false),
             Kind::Sub { client } => (*client, false),
         };
-        let chain = self.chain(chain_from);
+        let mut chain = self.chain(chain_from);
+        if chain.is_empty() && !top_nav {
+            // No document is known for the request (the HAR starts mid-page):
+            // take it as first-party rather than invent a cross-site parent.
+            chain.push(url_site.clone());
+        }
         let chain_refs: Vec<&Site> = chain.iter().collect();
         let mut context: RequestContext = request_context(
             &RequestShape {
@@ -1059,6 +1066,56 @@ mod tests {
         assert_eq!(parse_iso8601("yesterday"), None);
         assert_eq!(parse_iso8601("2026-13-03T17:08:54Z"), None);
         assert_eq!(parse_iso8601("2026-12-03T17:08:5"), None);
+    }
+
+    fn replay_text(text: &str) -> (Vec<HarFinding>, HarReplaySummary) {
+        let mut replay = HarReplay::new(
+            None,
+            &cookie_doctor_site::BuiltinPsl,
+            Time::from_unix(1_700_000_000),
+            false,
+        );
+        let mut findings = Vec::new();
+        replay_har(text.as_bytes(), "t.har", &mut replay, &mut |f| {
+            findings.push(f)
+        })
+        .unwrap();
+        (findings, replay.finish())
+    }
+
+    #[test]
+    fn a_request_from_an_unknown_document_is_taken_as_first_party() {
+        let (findings, summary) = replay_text(
+            r#"{"log": {"entries": [
+              {"request": {"method": "GET", "url": "https://a.example/api", "headers": [{"name": "Sec-Fetch-Mode", "value": "cors"}]},
+               "response": {"status": 200, "headers": [{"name": "Set-Cookie", "value": "s=1; Secure; SameSite=Lax"}]}},
+              {"request": {"method": "GET", "url": "https://a.example/api", "headers": [{"name": "Cookie", "value": "s=1"}]},
+               "response": {"status": 200}}
+            ]}}"#,
+        );
+        assert!(findings.is_empty(), "{findings:?}");
+        assert_eq!((summary.cookies_compared, summary.cookies_agreed), (1, 1));
+    }
+
+    #[test]
+    fn a_redirect_chain_carries_the_top_level_context() {
+        // A link on c.example leads to a.example through b.example: the Lax
+        // cookie rides the top-level GET; a Strict one stays home (the
+        // initiator is carried along the redirect chain).
+        let (findings, summary) = replay_text(
+            r#"{"log": {"entries": [
+              {"request": {"method": "GET", "url": "https://a.example/", "headers": [{"name": "Sec-Fetch-Dest", "value": "document"}, {"name": "Sec-Fetch-Site", "value": "none"}]},
+               "response": {"status": 200, "headers": [{"name": "Set-Cookie", "value": "lax=1; Secure; SameSite=Lax"}, {"name": "Set-Cookie", "value": "strict=1; Secure; SameSite=Strict"}]}},
+              {"request": {"method": "GET", "url": "https://b.example/go", "headers": [{"name": "Sec-Fetch-Dest", "value": "document"}, {"name": "Sec-Fetch-Site", "value": "cross-site"}, {"name": "Referer", "value": "https://c.example/"}]},
+               "response": {"status": 302, "redirectURL": "https://a.example/in"}},
+              {"request": {"method": "GET", "url": "https://a.example/in", "headers": [{"name": "Sec-Fetch-Dest", "value": "document"}, {"name": "Sec-Fetch-Site", "value": "cross-site"}, {"name": "Cookie", "value": "lax=1"}]},
+               "response": {"status": 200}}
+            ]}}"#,
+        );
+        assert_eq!(summary.mismatches, 0, "{findings:?}");
+        assert!(findings.iter().any(|f| matches!(f,
+            HarFinding::NotSent { request: 2, cookie, reasons, .. }
+                if cookie.name == "strict" && reasons.contains(&Reason::SameSiteStrict))));
     }
 
     #[test]
