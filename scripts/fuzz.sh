@@ -14,7 +14,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root/fuzz"
 
 seconds="${FUZZ_SECONDS:-60}"
-all_targets=(set_cookie cookie_date host scenario csp check profile audit_line warc)
+all_targets=(set_cookie cookie_date host scenario csp check profile audit_line warc har)
 if [ "$#" -gt 0 ]; then
     targets=("$@")
 else

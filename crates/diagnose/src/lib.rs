@@ -5,6 +5,8 @@
 //!   JSON v1 of DESIGN.md §7).
 //! * [`site`]: `cookie-doctor site`: a host's public suffix, registrable domain and
 //!   schemeful site, and whether two URLs are same-site and same-origin.
+//! * [`har`]: `cookie-doctor har`: replay a HAR export through the engine and
+//!   compare the model's Cookie headers with the browser's.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -12,6 +14,7 @@ pub mod audit;
 pub mod check;
 pub mod finding;
 pub mod fix;
+pub mod har;
 pub mod matrix;
 pub mod memo;
 pub mod rules;

@@ -3,18 +3,18 @@
 //! framing decisions go into the trace.
 
 use cookie_doctor_cookie::{
-    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, PartitionKey, Reason, SameSite, SetContext,
-    SetOutcome, Time, is_safe_method, parse_set_cookie,
+    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, PartitionKey, Reason, Time, is_safe_method,
 };
 use cookie_doctor_fetch::{
     ContextKnobs, CorsRequest, CredentialsMode, Headers, RequestContext, RequestShape, cors,
     framing, request_context,
 };
 use cookie_doctor_inputs::{Credentials, Expect, LoadAs, Scenario, Step, StepKind};
-use cookie_doctor_profiles::{Profile, RedirectChain, StorageAccessScope, ThirdPartyCookies};
+use cookie_doctor_profiles::{Profile, StorageAccessScope};
 use cookie_doctor_site::{Origin, PublicSuffixList, Site};
 use url::Url;
 
+use crate::cookies::{self, rejected};
 use crate::trace::{
     Blocked, CookieRef, CorsTrace, ExcludedCookie, ExpectResult, JarCookie, RequestTrace, Run,
     SetCookieTrace, StepTrace,
@@ -189,11 +189,7 @@ impl<'a> Browser<'a> {
     }
 
     fn knobs(&self) -> ContextKnobs {
-        ContextKnobs {
-            schemeful_same_site: self.profile.schemeful_same_site,
-            third_party_schemeful: self.profile.third_party_schemeful,
-            ancestor_bit: self.profile.chips.ancestor_bit,
-        }
+        cookies::knobs(self.profile)
     }
 
     fn site_of(&self, url: &Url) -> Option<(Origin, Site)> {
@@ -929,9 +925,7 @@ impl<'a> Browser<'a> {
         );
         // Fetch "redirect-taint": a cross-site hop makes the request cross-site,
         // and the jar applies its cross-site rules (Lax still rides a top-level GET).
-        if context.cross_site_redirect && self.profile.redirect_chain == RedirectChain::TaintsAll {
-            context.same_site = false;
-        }
+        cookies::apply_redirect_taint(self.profile, &mut context);
         context
     }
 
@@ -995,16 +989,12 @@ impl<'a> Browser<'a> {
         }
     }
 
-    /// The partition this context reads and writes partitioned cookies in; `None`
-    /// when the browser has no partitions.
+    /// The partition this context reads and writes partitioned cookies in.
     fn partition_of(&self, context: &RequestContext) -> Option<PartitionKey> {
-        let partitions = self.profile.chips.supported
-            || self.profile.third_party_cookies == ThirdPartyCookies::Partition;
-        partitions.then(|| context.partition.clone())
+        cookies::partition_of(self.profile, context)
     }
 
-    /// RFC 6265bis §5.8.3 through the jar, then the browser's policy on top:
-    /// credentials, third-party blocking or partitioning, the redirect taint.
+    /// RFC 6265bis §5.8.3 through the jar, then the browser's policy on top.
     fn cookies_for_request(
         &mut self,
         url: &CookieUrl,
@@ -1014,41 +1004,20 @@ impl<'a> Browser<'a> {
         include_credentials: bool,
         unpartitioned_access: bool,
     ) -> (Vec<CookieRef>, Vec<ExcludedCookie>) {
-        let get = GetContext {
-            url,
-            api: Api::Http,
-            same_site: context.same_site,
-            safe_method,
-            top_level_navigation,
-            partition: self.partition_of(context),
-        };
         let env = self.env();
-        let retrieval = self.jar.retrieve(&get, &env);
-        let mut sent = Vec::new();
-        // Every reason counts: a Lax cookie in a blocked third-party frame would
-        // stay home for both, and fixing one alone would not bring it.
-        let mut excluded: Vec<ExcludedCookie> = retrieval
-            .excluded
-            .iter()
-            .map(|e| {
-                let mut reasons = e.reasons.clone();
-                if let Some(extra) =
-                    self.policy_exclusion(&e.cookie, context, true, unpartitioned_access)
-                    && !reasons.contains(&extra)
-                {
-                    reasons.push(extra);
-                }
-                excluded_ref(&e.cookie, reasons)
-            })
-            .collect();
-        for cookie in &retrieval.sent {
-            match self.policy_exclusion(cookie, context, include_credentials, unpartitioned_access)
-            {
-                Some(reason) => excluded.push(excluded_ref(cookie, vec![reason])),
-                None => sent.push(cookie_ref(cookie)),
-            }
-        }
-        (sent, excluded)
+        cookies::cookies_for_request(
+            self.profile,
+            &mut self.jar,
+            &env,
+            url,
+            context,
+            cookies::RequestCookieFacts {
+                safe_method,
+                top_level_navigation,
+                include_credentials,
+                unpartitioned_access,
+            },
+        )
     }
 
     /// The browser's reasons to hold back a cookie the spec would send.
@@ -1059,29 +1028,16 @@ impl<'a> Browser<'a> {
         include_credentials: bool,
         unpartitioned_access: bool,
     ) -> Option<Reason> {
-        if !include_credentials {
-            return Some(Reason::CredentialsNotIncluded);
-        }
-        if cookie.partition.is_none() && !unpartitioned_access {
-            match self.profile.third_party_cookies {
-                ThirdPartyCookies::Allow => {}
-                ThirdPartyCookies::Block => return Some(Reason::ThirdPartyBlockedOnSend),
-                ThirdPartyCookies::Partition => return Some(Reason::ThirdPartyPartitioned),
-            }
-        }
-        // A redirect taint that only withholds Strict (TaintsAll already made the
-        // whole request cross-site).
-        if context.cross_site_redirect
-            && self.profile.redirect_chain == RedirectChain::TaintsStrict
-            && cookie.same_site == SameSite::Strict
-        {
-            return Some(Reason::SameSiteStrict);
-        }
-        None
+        cookies::policy_exclusion(
+            self.profile,
+            cookie,
+            context,
+            include_credentials,
+            unpartitioned_access,
+        )
     }
 
-    /// A Set-Cookie line: the browser's policy decides the partition (or refuses),
-    /// then RFC 6265bis §5.6–5.7 in the jar.
+    /// A Set-Cookie line received on a response.
     fn receive_set_cookie(
         &mut self,
         line: &str,
@@ -1091,18 +1047,20 @@ impl<'a> Browser<'a> {
         include_credentials: bool,
         unpartitioned_access: bool,
     ) -> SetCookieTrace {
-        if !include_credentials {
-            // Fetch §4.6 HTTP-network fetch: Set-Cookie is stored only "if
-            // includeCredentials is true".
-            return rejected(line, vec![Reason::CredentialsNotIncludedOnStore], None);
-        }
-        self.write_cookie(
+        let env = self.env();
+        cookies::receive_set_cookie(
+            self.profile,
+            &mut self.jar,
+            &env,
             line,
             url,
-            Api::Http,
             context,
-            top_level_navigation,
-            unpartitioned_access,
+            cookies::RequestCookieFacts {
+                safe_method: true,
+                top_level_navigation,
+                include_credentials,
+                unpartitioned_access,
+            },
         )
     }
 
@@ -1115,63 +1073,18 @@ impl<'a> Browser<'a> {
         top_level_navigation: bool,
         unpartitioned_access: bool,
     ) -> SetCookieTrace {
-        let parsed = match parse_set_cookie(line.as_bytes()) {
-            Ok(parsed) => parsed,
-            Err(e) => return rejected(line, vec![Reason::from(e)], None),
-        };
-        let key = self
-            .partition_of(context)
-            .unwrap_or_else(|| context.partition.clone());
-        let chips = self.profile.chips.supported && parsed.partitioned;
-        let secure_url = url.is_secure(&self.profile.policy);
-        if chips && self.profile.chips.requires_secure && !(parsed.secure && secure_url) {
-            return rejected(line, vec![Reason::PartitionedInsecure], None);
-        }
-        let partition = if context.third_party && !unpartitioned_access {
-            match self.profile.third_party_cookies {
-                ThirdPartyCookies::Allow => chips.then_some(key),
-                ThirdPartyCookies::Block if chips => Some(key),
-                ThirdPartyCookies::Block => {
-                    return rejected(line, vec![Reason::ThirdPartyBlocked], None);
-                }
-                ThirdPartyCookies::Partition => Some(key),
-            }
-        } else {
-            chips.then_some(key)
-        };
-        let set = SetContext {
+        let env = self.env();
+        cookies::write_cookie(
+            self.profile,
+            &mut self.jar,
+            &env,
+            line,
             url,
             api,
-            same_site: context.same_site,
+            context,
             top_level_navigation,
-            partition,
-        };
-        let env = self.env();
-        let outcome = self.jar.store(&parsed, &set, &env);
-        if let (SetOutcome::Stored { cookie, .. }, Some(limit)) =
-            (&outcome, self.profile.chips.max_bytes_per_partition_site)
-        {
-            self.jar.enforce_partition_byte_limit(cookie, limit);
-        }
-        match outcome {
-            SetOutcome::Stored { cookie, .. } => SetCookieTrace {
-                line: line.to_string(),
-                stored: true,
-                reasons: Vec::new(),
-                cookie: Some(cookie_ref(&cookie)),
-                deleted: false,
-            },
-            SetOutcome::Deleted { cookie, removed } => SetCookieTrace {
-                line: line.to_string(),
-                stored: true,
-                reasons: Vec::new(),
-                cookie: Some(cookie_ref(&cookie)),
-                deleted: removed.is_some(),
-            },
-            SetOutcome::Rejected { reasons, cookie } => {
-                rejected(line, reasons, cookie.as_ref().map(cookie_ref))
-            }
-        }
+            unpartitioned_access,
+        )
     }
 
     // ---- script ------------------------------------------------------------
@@ -1382,41 +1295,6 @@ fn normalize_method(method: &str) -> String {
         .iter()
         .find(|m| m.eq_ignore_ascii_case(method))
         .map_or_else(|| method.to_string(), |m| (*m).to_string())
-}
-
-fn cookie_ref(cookie: &Cookie) -> CookieRef {
-    CookieRef {
-        name: cookie.name_str().into_owned(),
-        domain: cookie.domain.to_string(),
-        path: cookie.path_str().into_owned(),
-        partition: cookie
-            .partition
-            .as_ref()
-            .map(|p| p.top_level_site.to_string()),
-    }
-}
-
-fn excluded_ref(cookie: &Cookie, reasons: Vec<Reason>) -> ExcludedCookie {
-    ExcludedCookie {
-        name: cookie.name_str().into_owned(),
-        domain: cookie.domain.to_string(),
-        path: cookie.path_str().into_owned(),
-        partition: cookie
-            .partition
-            .as_ref()
-            .map(|p| p.top_level_site.to_string()),
-        reasons,
-    }
-}
-
-fn rejected(line: &str, reasons: Vec<Reason>, cookie: Option<CookieRef>) -> SetCookieTrace {
-    SetCookieTrace {
-        line: line.to_string(),
-        stored: false,
-        reasons,
-        cookie,
-        deleted: false,
-    }
 }
 
 fn expect_result(check: &str, value: &str, passed: bool, actual: String) -> ExpectResult {

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod browser;
+pub mod cookies;
 pub mod trace;
 
 use cookie_doctor_cookie::Time;

@@ -6,11 +6,13 @@
 //! * The browser oracle's golden traces (DESIGN.md §6, as recorded).
 //! * Bulk audit input, read lazily with bounded memory: audit lines v1
 //!   (DESIGN.md §7) and WARC files (`response` records).
+//! * HAR 1.2 files, streamed entry by entry ([`read_har`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 mod audit_lines;
 mod golden;
+mod har;
 mod scenario;
 mod set_cookie_lines;
 pub mod warc;
@@ -21,6 +23,11 @@ pub use audit_lines::{
 pub use golden::{
     Golden, GoldenCookie, GoldenFetch, GoldenRequest, GoldenRun, GoldenStep, SentCookie,
     parse_golden,
+};
+pub use har::{
+    HarCookie, HarEntry, HarError, HarHeader, HarInitiator, HarMeta, HarPage, HarRequest,
+    HarResponse, HarSoftware, HarSummary, MAX_HAR_FIELD_BYTES, MAX_HAR_HEADERS, MAX_HAR_PAGES,
+    har_header, read_har, read_har_bytes,
 };
 pub use scenario::{
     Credentials, Expect, KNOWN_BROWSERS, LoadAs, MAX_SCENARIO_BYTES, ResponseSpec, Scenario,

@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 pub mod browser_doc;
+pub mod har_text;
 pub mod markdown;
 pub mod profiles_doc;
 pub mod rules_doc;

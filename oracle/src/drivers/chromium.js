@@ -90,10 +90,12 @@ async function launch(mode, { spki, timeoutMs = 15000, resolveTo = '127.0.0.1' }
   let page;
   let browserSession;
   let pageSession;
+  let port;
+  let wsPath;
   try {
     const portFile = await waitForFile(path.join(userDataDir, 'DevToolsActivePort'), timeoutMs, proc);
     if (!portFile) throw new BrowserCrashed(crashed || `chromium did not start within ${timeoutMs} ms; stderr tail:\n${stderrTail()}`);
-    const [port, wsPath] = portFile.trim().split('\n');
+    [port, wsPath] = portFile.trim().split('\n');
     browser = await withTimeout(chromium.connectOverCDP(`ws://127.0.0.1:${port}${wsPath}`), timeoutMs, 'connect');
     context = browser.contexts()[0];
     page = context.pages()[0] || await withTimeout(context.waitForEvent('page'), timeoutMs, 'first page');
@@ -349,7 +351,9 @@ async function launch(mode, { spki, timeoutMs = 15000, resolveTo = '127.0.0.1' }
     await withTimeout(browser.close(), 2000, 'disconnect').catch(() => {});
   }
 
-  return { runStep, readJar, close, version, page: () => page };
+  // cdpEndpoint: the browser's DevTools WebSocket, for tools that listen to
+  // the protocol themselves (oracle/src/record-har.js).
+  return { runStep, readJar, close, version, page: () => page, cdpEndpoint: `ws://127.0.0.1:${port}${wsPath}` };
 }
 
 module.exports = { MODES, launch, BrowserCrashed };

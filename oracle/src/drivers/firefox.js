@@ -785,7 +785,9 @@ async function launch(mode, { timeoutMs = 15000, resolveTo = '127.0.0.1' } = {})
     await cleanup();
   }
 
-  return { runStep, readJar, close, version };
+  // events: every BiDi event (network.*, browsingContext.*), for tools that
+  // log the traffic (oracle/src/record-har.js).
+  return { runStep, readJar, close, version, events: bidi };
 }
 
 /** "(https,partner.example)" / "(https,partner.example,f)" /
@@ -826,4 +828,4 @@ function deserialise(r) {
   }
 }
 
-module.exports = { MODES, launch, BrowserCrashed, partitionSite };
+module.exports = { MODES, launch, BrowserCrashed, partitionSite, WebSocketClient };
