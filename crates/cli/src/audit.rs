@@ -20,6 +20,7 @@ use std::time::Instant;
 use cookie_doctor_cookie::Time;
 use cookie_doctor_diagnose::audit::{AuditResponse, Auditor, CacheStats};
 use cookie_doctor_diagnose::finding::{Finding, Severity};
+use cookie_doctor_diagnose::har::har_audit_responses;
 use cookie_doctor_inputs::{AuditItem, AuditLines, AuditRecord, Position, ReadError, WarcRecords};
 use cookie_doctor_site::PublicSuffixList;
 use serde::Serialize;
@@ -115,15 +116,73 @@ struct Input {
     kind: Kind,
 }
 
-/// The responses of a HAR file, as a lazy iterator. The streaming HAR reader
-/// is being written in parallel and will be wired here (items with
-/// `Position::Record`: the entry's 1-based ordinal); until then HAR input is
-/// refused before anything is read.
-fn har_responses(path: &Path) -> Result<Items, UsageError> {
-    Err(UsageError(format!(
-        "{}: HAR input: not yet supported",
-        path.display()
-    )))
+/// The responses of a HAR file (one per entry, `Position::Record` with the
+/// entry's 1-based ordinal), as a lazy iterator: the streaming HAR reader runs
+/// on its own thread and hands entries over a bounded channel, so memory stays
+/// bounded whatever the file's size.
+fn har_responses(path: PathBuf, name: String, count: Arc<AtomicU64>) -> Items {
+    let (tx, rx) = mpsc::sync_channel::<Result<AuditItem, ReadError>>(256);
+    std::thread::spawn(move || {
+        let opened = File::open(&path).and_then(|file| {
+            cookie_doctor_inputs::decompress_if_gzip(BufReader::with_capacity(
+                64 * 1024,
+                Counting { inner: file, count },
+            ))
+        });
+        let reader = match opened {
+            Ok(reader) => reader,
+            Err(e) => {
+                let _ = tx.send(Err(ReadError {
+                    input: name,
+                    position: Position::Record {
+                        ordinal: 0,
+                        offset: 0,
+                    },
+                    message: e.to_string(),
+                    fatal: true,
+                }));
+                return;
+            }
+        };
+        let mut ordinal = 0u64;
+        let file = name.clone();
+        let result = har_audit_responses(reader, &file, &mut |item| {
+            ordinal += 1;
+            let position = Position::Record { ordinal, offset: 0 };
+            let item = match item {
+                Ok(r) => Ok(AuditItem {
+                    position,
+                    record: AuditRecord {
+                        url: r.url,
+                        status: r.status,
+                        headers: r.headers,
+                        embedded_in: r.embedded_in,
+                        called_from: r.called_from,
+                    },
+                }),
+                Err(e) => Err(ReadError {
+                    input: name.clone(),
+                    position,
+                    message: e.to_string(),
+                    fatal: false,
+                }),
+            };
+            // A closed channel means the run is stopping: drop the rest.
+            let _ = tx.send(item);
+        });
+        if let Err(e) = result {
+            let _ = tx.send(Err(ReadError {
+                input: name.clone(),
+                position: Position::Record {
+                    ordinal: ordinal + 1,
+                    offset: 0,
+                },
+                message: e.to_string(),
+                fatal: true,
+            }));
+        }
+    });
+    Box::new(rx.into_iter())
 }
 
 fn classify(path: &Path) -> Result<Input, UsageError> {
@@ -132,8 +191,6 @@ fn classify(path: &Path) -> Result<Input, UsageError> {
     let kind = if lower.ends_with(".warc") || lower.ends_with(".warc.gz") {
         Kind::Warc
     } else if lower.ends_with(".har") {
-        // Opened here only to refuse it early while HAR is not supported.
-        let _ = har_responses(path)?;
         Kind::Har
     } else if lower.ends_with(".jsonl")
         || lower.ends_with(".ndjson")
@@ -200,6 +257,13 @@ fn open(input: &Input, first_line: u64, count: &Arc<AtomicU64>) -> Result<Items,
             AuditLines::new(reader, "stdin").first_line(first_line),
         ));
     };
+    if input.kind == Kind::Har {
+        return Ok(har_responses(
+            path.clone(),
+            input.name.to_string(),
+            Arc::clone(count),
+        ));
+    }
     let file = File::open(path).map_err(|e| fail(e.to_string(), input.kind))?;
     let reader = BufReader::with_capacity(
         64 * 1024,
@@ -210,9 +274,6 @@ fn open(input: &Input, first_line: u64, count: &Arc<AtomicU64>) -> Result<Items,
     );
     let mut reader = cookie_doctor_inputs::decompress_if_gzip(reader)
         .map_err(|e| fail(e.to_string(), input.kind))?;
-    if input.kind == Kind::Har {
-        return har_responses(path).map_err(|e| fail(e.0, Kind::Har));
-    }
     let kind = match input.kind {
         Kind::Sniff => {
             let start = reader

@@ -243,7 +243,7 @@ fn warc_plain_and_gzip_inputs() {
 }
 
 #[test]
-fn mixed_inputs_in_order_and_har_refused() {
+fn mixed_inputs_in_order_and_broken_files() {
     let dir = scratch("mixed");
     std::fs::write(dir.join("a.jsonl"), numbered(2)).unwrap();
     std::fs::write(dir.join("b.warc"), small_warc().concat()).unwrap();
@@ -266,11 +266,14 @@ fn mixed_inputs_in_order_and_har_refused() {
     assert_eq!(got[5]["line"], 1);
     assert_eq!(got[5]["file"], dir.join("c.ndjson").to_str().unwrap());
 
-    std::fs::write(dir.join("d.har"), "{}").unwrap();
+    // A HAR that is not one: one error line naming the file, exit 2.
+    std::fs::write(dir.join("d.har"), "{\"log\": 5}").unwrap();
     let har = audit(&[dir.join("d.har").to_str().unwrap()], b"");
     assert_eq!(har.status.code(), Some(2));
-    assert!(har.stdout.is_empty());
-    assert!(String::from_utf8_lossy(&har.stderr).contains("HAR input: not yet supported"));
+    let got = lines(&har);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["file"], dir.join("d.har").to_str().unwrap());
+    assert!(got[0]["error"].is_string());
     let missing = audit(&[dir.join("nope.jsonl").to_str().unwrap()], b"");
     assert_eq!(missing.status.code(), Some(2));
     assert!(missing.stdout.is_empty());
@@ -383,4 +386,31 @@ fn sample_corpus_matches_its_golden() {
         "the sample has an empty response"
     );
     golden("sample-warc.expected.jsonl", &warc.stdout);
+}
+
+#[test]
+fn har_entries_are_audited_in_order() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/har/recorded");
+    let file = dir.join("embedded-dashboard-loses-its-session-lax-cookie.chrome.har");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let har: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let entries = har["log"]["entries"].as_array().unwrap();
+    let out = audit(&["--fail-on", "never", file.to_str().unwrap()], b"");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = lines(&out);
+    assert_eq!(got.len(), entries.len());
+    for (i, (line, entry)) in got.iter().zip(entries).enumerate() {
+        assert_eq!(line["url"], entry["request"]["url"], "entry {i}");
+        assert_eq!(line["source"]["record"], i as u64 + 1);
+    }
+    // The login response sets the session: its findings are there.
+    assert!(
+        got.iter()
+            .any(|l| l["findings"].as_array().is_some_and(|f| !f.is_empty()))
+    );
 }
