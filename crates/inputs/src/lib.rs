@@ -13,6 +13,7 @@
 mod audit_lines;
 mod golden;
 mod har;
+pub mod json_elide;
 mod scenario;
 mod set_cookie_lines;
 pub mod warc;
