@@ -1,6 +1,11 @@
 //! Writes the synthetic crawl of `benches/support/corpus.rs` as audit lines v1:
 //! `cargo run --release -p cookie-doctor-diagnose --example gen_audit_corpus -- N SEED > corpus.jsonl`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "../benches/support/corpus.rs"]
 mod corpus;

@@ -6,7 +6,12 @@
 //! replay mostly agrees, as it would on a real export).
 //!
 //! `cargo run --release -p cookie-doctor-diagnose --example gen_har -- BYTES SEED > big.har`
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 #[path = "../benches/support/corpus.rs"]
 mod corpus;

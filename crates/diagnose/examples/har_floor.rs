@@ -2,7 +2,12 @@
 //! to parse a HAR file into a `serde_json::Value` (the whole file read into
 //! memory first, then `from_slice`, serde_json's fastest path). Prints one line:
 //! `serde_json Value: BYTES bytes, ENTRIES entries, S s`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::time::Instant;
 

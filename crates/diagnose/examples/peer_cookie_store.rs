@@ -3,7 +3,12 @@
 //! response's URL, then the Cookie header for that URL — the same work the
 //! tough-cookie peer does (scripts/bench/tough-cookie.js). Prints one line:
 //! `cookie_store: N responses, M cookies stored, S s`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::io::BufRead;
 use std::time::Instant;

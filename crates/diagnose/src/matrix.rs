@@ -241,10 +241,19 @@ pub fn delivery_matrix(
     now: Time,
 ) -> Matrix {
     // Without cookie lines there are no cells; the runs still carry the
-    // verdicts that do not involve cookies — framing (the iframe) and CORS (the
-    // fetch) — and only those two contexts have any.
+    // verdicts that do not involve cookies — framing in the iframe of a
+    // declared embedder (rule framing-blocks-declared-embedder) and CORS in the
+    // fetch of a declared caller (the cors-* rules) — and nothing reads the
+    // runs of an undeclared one.
+    let no_cookie_contexts: Vec<Context> = [
+        (!deployment.embedded_in.is_empty()).then_some(Context::Iframe),
+        (!deployment.called_from.is_empty()).then_some(Context::FetchInclude),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let contexts: &[Context] = if lines.is_empty() {
-        &[Context::Iframe, Context::FetchInclude]
+        &no_cookie_contexts
     } else {
         &Context::ALL
     };

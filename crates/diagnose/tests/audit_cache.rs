@@ -29,7 +29,7 @@ struct Line {
 
 #[test]
 fn cached_audit_equals_full_audit() {
-    let lines = corpus::audit_lines(400, 7);
+    let lines = corpus::audit_lines(1500, 7);
     let responses: Vec<AuditResponse> = lines
         .iter()
         .filter_map(|l| serde_json::from_str::<Line>(l).ok())
@@ -41,7 +41,7 @@ fn cached_audit_equals_full_audit() {
             called_from: l.called_from,
         })
         .collect();
-    assert!(responses.len() > 350, "the corpus parses");
+    assert!(responses.len() > 1400, "the corpus parses");
     let now = Time::from_unix(1_795_435_200);
     let cached = Auditor::new(builtin(), Arc::new(BuiltinPsl), now);
     let full = Auditor::new(builtin(), Arc::new(BuiltinPsl), now).without_cache();
@@ -60,9 +60,10 @@ fn cached_audit_equals_full_audit() {
         "the corpus has findings ({with_findings})"
     );
     assert_eq!(stats.untrusted_shapes, 0, "{stats:?}");
-    // A small crawl repeats few shapes; the cache must still have served some.
+    // A small crawl repeats few shapes (a shape is reused from its third
+    // response on); the cache must still have served some.
     assert!(
-        stats.hits * 10 > responses.len() as u64,
+        stats.hits >= 50,
         "responses answered from their shape: {stats:?}"
     );
 }
