@@ -540,8 +540,11 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
                     net_x - 2,
                     y = line_y - 4
                 );
-                if step.kind == "iframe" && request_index + 1 == step.requests.len() {
-                    if let Some(name) = scen_step.and_then(|s| s.name.as_deref()) {
+                if step.kind == "iframe"
+                    && request_index + 1 == step.requests.len()
+                    && let Some(name) = scen_step.and_then(|s| s.name.as_deref())
+                {
+                    {
                         let fx = lane_x(name);
                         let _ = writeln!(
                             out,

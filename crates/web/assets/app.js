@@ -367,7 +367,7 @@ function renderScenario({ trace, svg }) {
   out.append(h('div', { class: 'legend' },
     h('span', { class: 'chip sent' }, '✓ sent'),
     h('span', { class: 'chip dropped' }, '✗ withheld (reason)'),
-    h('span', { class: 'chip stored' }, '⬇ Set-Cookie'),
+    h('span', { class: 'chip set' }, '⬇ Set-Cookie stored / rejected'),
     h('span', { class: 'legend-note' }, 'Hover a request for its details; click it to pin them.')));
   const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
   const wrap = h('div', { class: 'timeline-wrap' });

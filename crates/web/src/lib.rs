@@ -172,14 +172,12 @@ async fn shutdown_signal() {
 async fn guard_local(request: Request, next: Next) -> Response {
     let headers = request.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    if let Some(host) = host {
-        if !is_local_host(host) {
-            return ApiError::new(
-                StatusCode::FORBIDDEN,
-                "this server answers only requests for localhost, 127.0.0.1 or [::1]",
-            )
-            .into_response();
-        }
+    if host.is_some_and(|h| !is_local_host(h)) {
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "this server answers only requests for localhost, 127.0.0.1 or [::1]",
+        )
+        .into_response();
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok()) {
         let same = host.is_some_and(|h| origin == format!("http://{h}"));
