@@ -186,7 +186,7 @@ async function main() {
     await page.setInputFiles('#har-file', { name: 'tiny.har', mimeType: 'application/json', buffer: Buffer.from('{"log": {"version": "1.2", "entries": []}}') });
     await page.waitForSelector('#har-error:not([hidden])');
     const harError = await page.locator('#har-error').innerText();
-    check(harError.includes('501') && harError.includes('HAR replay not yet available'), 'the HAR upload answers 501 "not yet available"');
+    check(harError.includes('Not available yet') && harError.includes('HAR replay not yet available'), 'the HAR upload answers 501 "not yet available"');
     await page.screenshot({ path: path.join(SHOTS, 'har-uploaded.png'), fullPage: true });
 
     // The HAR answer (501) is an expected failed request in the console.

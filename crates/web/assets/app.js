@@ -80,7 +80,10 @@ function showError(id, err) {
   const box = $(id);
   box.replaceChildren();
   if (!err) { box.hidden = true; return; }
-  box.append(h('strong', {}, err.status ? `Error ${err.status}: ` : 'Error: '), ...withCode(err.error || String(err)));
+  // 501: a part of the tool that this build does not have yet (not the user's fault).
+  box.classList.toggle('pending', err.status === 501);
+  const label = err.status === 501 ? 'Not available yet: ' : err.status ? `Error ${err.status}: ` : 'Error: ';
+  box.append(h('strong', {}, label), ...withCode(err.error || String(err)));
   if (err.where) box.append(h('span', { class: 'where' }, ` (at ${err.where})`));
   box.hidden = false;
 }
@@ -501,7 +504,7 @@ async function start() {
   for (const ex of examples.scenarios) $('scenario-example').append(h('option', { value: ex.file }, ex.file.replace(/\.toml$/, '')));
   $('check-example').addEventListener('change', (e) => {
     const ex = examples.set_cookie.find((x) => x.file === e.target.value);
-    if (ex) $('check-lines').value = ex.text;
+    if (ex) restoreCheck({ text: ex.text, url: ex.url, embedded_in: ex.embedded_in, called_from: ex.called_from, headers: ex.headers });
   });
   $('scenario-example').addEventListener('change', (e) => {
     const ex = examples.scenarios.find((x) => x.file === e.target.value);

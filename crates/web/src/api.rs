@@ -44,28 +44,69 @@ pub(crate) const SCENARIOS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The bundled Set-Cookie stories (`examples/set-cookie/*.txt`), for the Check tab.
-pub(crate) const SET_COOKIE: &[(&str, &str)] = &[
-    (
-        "embedded-dashboard.txt",
-        include_str!("../../../examples/set-cookie/embedded-dashboard.txt"),
-    ),
-    (
-        "api-on-another-site.txt",
-        include_str!("../../../examples/set-cookie/api-on-another-site.txt"),
-    ),
-    (
-        "chips-widget.txt",
-        include_str!("../../../examples/set-cookie/chips-widget.txt"),
-    ),
-    (
-        "logout-does-not-clear.txt",
-        include_str!("../../../examples/set-cookie/logout-does-not-clear.txt"),
-    ),
-    (
-        "sso-form-post-callback.txt",
-        include_str!("../../../examples/set-cookie/sso-form-post-callback.txt"),
-    ),
+/// A bundled Set-Cookie story and the deployment the README checks it with.
+pub(crate) struct Story {
+    /// The file under `examples/set-cookie/`.
+    pub file: &'static str,
+    /// Its text.
+    pub text: &'static str,
+    /// `--url`.
+    pub url: &'static str,
+    /// `--embedded-in`.
+    pub embedded_in: &'static [&'static str],
+    /// `--called-from`.
+    pub called_from: &'static [&'static str],
+    /// `--header`.
+    pub headers: &'static [&'static str],
+}
+
+/// The bundled Set-Cookie stories (`examples/set-cookie/*.txt`), for the Check
+/// tab, with the deployments of the README's examples.
+pub(crate) const SET_COOKIE: &[Story] = &[
+    Story {
+        file: "embedded-dashboard.txt",
+        text: include_str!("../../../examples/set-cookie/embedded-dashboard.txt"),
+        url: "https://app.example.com/dashboard",
+        embedded_in: &["https://partner.example"],
+        called_from: &[],
+        headers: &[],
+    },
+    Story {
+        file: "api-on-another-site.txt",
+        text: include_str!("../../../examples/set-cookie/api-on-another-site.txt"),
+        url: "https://api.shopbackend.example/login",
+        embedded_in: &[],
+        called_from: &["https://shop.example"],
+        headers: &[
+            "Access-Control-Allow-Origin: https://shop.example",
+            "Access-Control-Allow-Credentials: true",
+            "Vary: Origin",
+        ],
+    },
+    Story {
+        file: "sso-form-post-callback.txt",
+        text: include_str!("../../../examples/set-cookie/sso-form-post-callback.txt"),
+        url: "https://app.example/login",
+        embedded_in: &[],
+        called_from: &[],
+        headers: &[],
+    },
+    Story {
+        file: "logout-does-not-clear.txt",
+        text: include_str!("../../../examples/set-cookie/logout-does-not-clear.txt"),
+        url: "https://app.example.com/logout",
+        embedded_in: &[],
+        called_from: &[],
+        headers: &[],
+    },
+    Story {
+        file: "chips-widget.txt",
+        text: include_str!("../../../examples/set-cookie/chips-widget.txt"),
+        url: "https://widget.example/embed",
+        embedded_in: &["https://site-a.example", "https://site-b.example"],
+        called_from: &[],
+        headers: &[],
+    },
 ];
 
 /// A JSON answer: the text as `to_json` writes it.
@@ -162,7 +203,16 @@ pub(crate) async fn examples() -> Response {
         .collect();
     let set_cookie: Vec<serde_json::Value> = SET_COOKIE
         .iter()
-        .map(|(file, text)| serde_json::json!({"file": file, "text": text}))
+        .map(|s| {
+            serde_json::json!({
+                "file": s.file,
+                "text": s.text,
+                "url": s.url,
+                "embedded_in": s.embedded_in,
+                "called_from": s.called_from,
+                "headers": s.headers,
+            })
+        })
         .collect();
     json_text(to_json(
         &serde_json::json!({"scenarios": scenarios, "set_cookie": set_cookie}),
