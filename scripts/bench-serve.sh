@@ -62,7 +62,8 @@ curl -sf -H 'Content-Type: application/json' --data-binary @"$work/body.json" "$
 echo "bench-serve: $tool against $endpoint, ${seconds}s per run, $(nproc) cores"
 run_oha() {
   local conns="$1"
-  "$oha_bin" --no-tui -z "${seconds}s" -c "$conns" -m POST -H 'Content-Type: application/json' \
+  local secs="${2:-$seconds}"
+  "$oha_bin" --no-tui -z "${secs}s" -w -c "$conns" -m POST -H 'Content-Type: application/json' \
     -D "$work/body.json" --output-format json "$endpoint" >"$work/oha-$conns.json"
   python3 - "$work/oha-$conns.json" "$conns" <<'PY'
 import json, sys
@@ -73,14 +74,16 @@ codes = d.get("statusCodeDistribution", {})
 ok = sum(v for k, v in codes.items() if k == "200")
 bad = sum(v for k, v in codes.items() if k != "200")
 errors = sum(d.get("errorDistribution", {}).values())
+kinds = ", ".join(f"{k}: {v}" for k, v in d.get("errorDistribution", {}).items())
 ms = lambda v: f"{v * 1000:.1f} ms" if isinstance(v, (int, float)) else "n/a"
 rps = s.get("requestsPerSec", 0.0)
 print(f"  {sys.argv[2]:>4} connections: {rps:8.1f} analyses/s  p50 {ms(pct.get('p50'))}  p99 {ms(pct.get('p99'))}  "
-      f"ok {ok}  non-200 {bad}  errors {errors}")
+      f"ok {ok}  non-200 {bad}  errors {errors}" + (f" ({kinds})" if kinds else ""))
 PY
 }
 run_wrk() {
   local conns="$1"
+  local secs="${2:-$seconds}"
   cat >"$work/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -92,8 +95,12 @@ done = function(summary, latency, requests)
     summary.requests, errors))
 end
 LUA
-  wrk -t2 -c"$conns" -d"${seconds}s" --timeout 30s -s "$work/post.lua" "$endpoint" | tail -n 1
+  wrk -t2 -c"$conns" -d"${secs}s" --timeout 30s -s "$work/post.lua" "$endpoint" | tail -n 1
 }
+# One connection first: the latency of one analysis plus the server's
+# overhead, with nothing queued; cores / that latency is the throughput the
+# machine could reach if the server added nothing under load.
+"run_$tool" 1 5
 for conns in 500 50; do
   "run_$tool" "$conns"
 done

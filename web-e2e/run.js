@@ -150,6 +150,11 @@ async function main() {
     check((await page2.inputValue('#check-embedded')) === 'https://partner.example', 'the permalink restores embedded-in');
     await page2.close();
 
+    // ---- The example select fills in a README story with its deployment ----
+    await page.selectOption('#check-example', 'api-on-another-site.txt');
+    check((await page.inputValue('#check-url')) === 'https://api.shopbackend.example/login', 'an example fills in its URL');
+    check((await page.inputValue('#check-called')) === 'https://shop.example', 'an example fills in its callers');
+
     // ---- Explain page ----
     console.log('explain');
     const explain = await context.newPage();
