@@ -1,9 +1,7 @@
 //! The JSON API: the same library calls and the same JSON as the command line.
 
-use std::collections::HashMap;
-
 use axum::body::{Body, Bytes};
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -465,11 +463,15 @@ async fn run_scenario(
 /// `POST /api/simulate`: trace JSON v1 (`?svg=1`: `{"trace": …, "svg": …}`).
 pub(crate) async fn simulate(
     State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let with_svg = query.get("svg").is_some_and(|v| v == "1" || v == "true");
+    let with_svg = query
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .any(|pair| pair == "svg=1" || pair == "svg=true");
     match run_scenario(&state, &headers, body).await {
         Ok((scenario, trace)) if with_svg => {
             let svg = cookie_doctor_report::timeline_svg::render_timeline_svg(&scenario, &trace);

@@ -3,6 +3,7 @@
 //! come from the reason table and the rules' documentation, as for the CLI.
 
 use axum::extract::Path;
+use axum::extract::rejection::PathRejection;
 use axum::http::StatusCode;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
@@ -38,7 +39,10 @@ fn unknown(code: &str) -> ApiError {
 }
 
 /// `GET /api/explain/{code}`.
-pub(crate) async fn explain_json(Path(code): Path<String>) -> Response {
+pub(crate) async fn explain_json(code: Result<Path<String>, PathRejection>) -> Response {
+    let Ok(Path(code)) = code else {
+        return unknown("(not UTF-8)").into_response();
+    };
     let (reasons, docs) = lookup(&code);
     if reasons.is_empty() && docs.is_empty() {
         return unknown(&code).into_response();
@@ -131,7 +135,8 @@ fn rule_html(d: &RuleDoc) -> String {
 }
 
 /// `GET /explain/{code}`: the explanation as a page.
-pub(crate) async fn explain_html(Path(code): Path<String>) -> Response {
+pub(crate) async fn explain_html(code: Result<Path<String>, PathRejection>) -> Response {
+    let code = code.map_or_else(|_| String::from("(not UTF-8)"), |Path(c)| c);
     let (reasons, docs) = lookup(&code);
     if reasons.is_empty() && docs.is_empty() {
         let body = format!(

@@ -163,6 +163,9 @@ async fn simulate_with_svg_and_timeline() {
     let svg = json["svg"].as_str().unwrap();
     assert!(svg.starts_with("<svg"), "{svg}");
     assert!(svg.contains("✗ sid withheld: samesite-lax"), "{svg}");
+    let plain = send(post("/api/simulate?svg=0&x=%ZZ", "text/plain", SCENARIO)).await;
+    assert_eq!(plain.status, StatusCode::OK);
+    assert!(plain.json().get("runs").is_some());
     let t = send(post("/api/timeline", "text/plain", SCENARIO)).await;
     assert_eq!(t.status, StatusCode::OK);
     assert_eq!(
@@ -375,6 +378,9 @@ async fn explain_json_and_html_escape_and_404() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(!missing.body.contains("<script>"));
     assert!(missing.body.contains("&lt;script&gt;"));
+    let bad = send(get("/explain/%FF")).await;
+    assert_eq!(bad.status, StatusCode::NOT_FOUND);
+    assert_eq!(send(get("/api/explain/%FF")).await.json()["where"], "code");
     let j = send(get("/api/explain/nope")).await;
     assert_eq!(j.status, StatusCode::NOT_FOUND);
     assert_eq!(j.json()["where"], "code");
