@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod scan;
+mod serve;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
@@ -150,6 +151,9 @@ enum Command {
         /// `samesite-none-without-secure`; `all` lists every reason and rule.
         code: String,
     },
+    /// Serve the local web page (127.0.0.1): paste headers, edit a scenario,
+    /// drop a HAR file; the same JSON API as the command line under /api/.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -257,6 +261,10 @@ fn run(cli: &Cli) -> Result<Output, UsageError> {
         None => Box::new(BuiltinPsl),
     };
     match &cli.command {
+        Command::Serve(args) => {
+            serve::run(args, cli.psl_file.as_deref(), cli.now)?;
+            Ok(String::new().into())
+        }
         Command::Check {
             lines,
             url,

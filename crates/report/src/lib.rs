@@ -11,6 +11,7 @@ pub mod rules_doc;
 pub mod sarif;
 mod style;
 pub mod text;
+pub mod timeline_svg;
 pub mod trace_text;
 
 pub use style::Style;

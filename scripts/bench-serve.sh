@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Load benchmark of `cookie-doctor serve` (not a test): builds the release
+# binary, starts the server on a free port of 127.0.0.1, and drives
+# POST /api/check with the seed story (examples/set-cookie/embedded-dashboard.txt
+# embedded in https://partner.example) — first at 500 concurrent connections,
+# then at 50 — for BENCH_SECONDS (default 20) each, with `oha` (installed with
+# `cargo install oha --locked` when missing) or else Debian's `wrk` with a Lua
+# POST script. Prints analyses/s, p50/p99 latency and the error count.
+# Traffic goes only to 127.0.0.1; each run is bounded in time and stops itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds="${BENCH_SECONDS:-20}"
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+tool=""
+if command -v oha >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/oha" ]; then
+  tool=oha
+else
+  echo "bench-serve: installing oha (cargo install oha --locked; cached afterwards)" >&2
+  if cargo install oha --locked >"$work/oha-install.log" 2>&1; then
+    tool=oha
+  else
+    echo "bench-serve: oha did not install (see below); trying wrk" >&2
+    tail -n 5 "$work/oha-install.log" >&2
+    command -v wrk >/dev/null 2>&1 || { apt-get install -y -q wrk >/dev/null 2>&1 || true; }
+    command -v wrk >/dev/null 2>&1 && tool=wrk
+  fi
+fi
+[ -n "$tool" ] || { echo "bench-serve: neither oha nor wrk is available" >&2; exit 2; }
+oha_bin="$(command -v oha || echo "$HOME/.cargo/bin/oha")"
+
+cargo build -q --release -p cookie-doctor
+./target/release/cookie-doctor serve --port 0 >"$work/serve.log" 2>&1 &
+server_pid=$!
+url=""
+for _ in $(seq 1 100); do
+  url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' "$work/serve.log" | head -n1 || true)"
+  [ -n "$url" ] && break
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "bench-serve: the server did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+
+# The request body: the seed story as POST /api/check JSON.
+python3 - "$work/body.json" <<'PY'
+import json, sys
+lines = [l for l in open("examples/set-cookie/embedded-dashboard.txt").read().splitlines() if l.strip()]
+body = {"lines": lines, "url": "https://app.example.com/dashboard", "embedded_in": ["https://partner.example"]}
+open(sys.argv[1], "w").write(json.dumps(body))
+PY
+endpoint="${url}api/check"
+# One request first: the answer must be a check report.
+curl -sf -H 'Content-Type: application/json' --data-binary @"$work/body.json" "$endpoint" | grep -q '"findings"' \
+  || { echo "bench-serve: POST /api/check did not answer a check report" >&2; exit 1; }
+
+echo "bench-serve: $tool against $endpoint, ${seconds}s per run, $(nproc) cores"
+run_oha() {
+  local conns="$1"
+  local secs="${2:-$seconds}"
+  "$oha_bin" --no-tui -z "${secs}s" -w -c "$conns" -m POST -H 'Content-Type: application/json' \
+    -D "$work/body.json" --output-format json "$endpoint" >"$work/oha-$conns.json"
+  python3 - "$work/oha-$conns.json" "$conns" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d.get("summary", {})
+pct = d.get("latencyPercentiles", {})
+codes = d.get("statusCodeDistribution", {})
+ok = sum(v for k, v in codes.items() if k == "200")
+bad = sum(v for k, v in codes.items() if k != "200")
+errors = sum(d.get("errorDistribution", {}).values())
+kinds = ", ".join(f"{k}: {v}" for k, v in d.get("errorDistribution", {}).items())
+ms = lambda v: f"{v * 1000:.1f} ms" if isinstance(v, (int, float)) else "n/a"
+rps = s.get("requestsPerSec", 0.0)
+print(f"  {sys.argv[2]:>4} connections: {rps:8.1f} analyses/s  p50 {ms(pct.get('p50'))}  p99 {ms(pct.get('p99'))}  "
+      f"ok {ok}  non-200 {bad}  errors {errors}" + (f" ({kinds})" if kinds else ""))
+PY
+}
+run_wrk() {
+  local conns="$1"
+  local secs="${2:-$seconds}"
+  cat >"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$work/body.json", "r"); wrk.body = f:read("*a"); f:close()
+done = function(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout
+  io.write(string.format("  %4d connections: %8.1f analyses/s  p50 %.1f ms  p99 %.1f ms  requests %d  errors %d\n",
+    $conns, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.requests, errors))
+end
+LUA
+  wrk -t2 -c"$conns" -d"${secs}s" --timeout 30s -s "$work/post.lua" "$endpoint" | tail -n 1
+}
+# One connection first: the latency of one analysis plus the server's
+# overhead, with nothing queued; cores / that latency is the throughput the
+# machine could reach if the server added nothing under load.
+"run_$tool" 1 5
+for conns in 500 50; do
+  "run_$tool" "$conns"
+done
