@@ -188,14 +188,17 @@ async function main() {
     console.log('har tab');
     await page.click('#tab-har');
     await page.screenshot({ path: path.join(SHOTS, 'har.png'), fullPage: true });
-    await page.setInputFiles('#har-file', { name: 'tiny.har', mimeType: 'application/json', buffer: Buffer.from('{"log": {"version": "1.2", "entries": []}}') });
-    await page.waitForSelector('#har-error:not([hidden])');
-    const harError = await page.locator('#har-error').innerText();
-    check(harError.includes('Not available yet') && harError.includes('HAR replay not yet available'), 'the HAR upload answers 501 "not yet available"');
+    // A HAR recorded in real Chromium (tests/har/recorded/): the login's
+    // SameSite=None cookie without Secure is rejected.
+    const recorded = path.join(ROOT, 'tests/har/recorded/samesite-none-without-secure-rejected-at-login.chrome.har');
+    await page.setInputFiles('#har-file', recorded);
+    await page.waitForSelector('.har-report');
+    const harText = await page.locator('#har-result').innerText();
+    check(harText.includes('Set-Cookie rejected') && harText.includes('samesite-none-insecure'), 'the HAR replay shows the rejected Set-Cookie with samesite-none-insecure');
+    check(harText.includes('0 model mismatches'), 'the HAR replay agrees with the recorded browser (0 model mismatches)');
     await page.screenshot({ path: path.join(SHOTS, 'har-uploaded.png'), fullPage: true });
 
-    // The HAR answer (501) is an expected failed request in the console.
-    const real = problems.filter((p) => !/status of 501/.test(p));
+    const real = problems;
     check(!real.some((p) => /Content Security Policy|Refused to/i.test(p)), 'no Content-Security-Policy violation in the console');
     check(real.length === 0, `no console error or warning${real.length ? ': ' + real.join(' | ') : ''}`);
     check(await page.locator('#tab-scan').isHidden(), 'the Scan tab is hidden without --allow-scan');

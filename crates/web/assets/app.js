@@ -428,12 +428,49 @@ async function sendHar(file) {
   $('har-status').textContent = `Uploading ${file.name} (${Math.ceil(file.size / 1024)} KiB)…`;
   try {
     const answer = await api('/api/har', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: file });
-    $('har-result').append(h('pre', {}, JSON.stringify(answer, null, 2)));
+    $('har-result').append(renderHar(answer, file.name));
   } catch (e) {
     showError('har-error', e);
   } finally {
     $('har-status').textContent = '';
   }
+}
+
+// The har_replay v1 answer (docs/har.md): the summary, then one line per finding.
+function renderHar(answer, name) {
+  const s = answer.summary || {};
+  const facts = [
+    `${s.entries ?? 0} entries replayed as ${s.browser} (from ${s.browser_from})`,
+    `${s.cookies_agreed ?? 0} of ${s.cookies_compared ?? 0} cookies sent as the model predicts`,
+    `${s.stored ?? 0} Set-Cookie stored, ${s.rejected ?? 0} rejected`,
+    `${s.not_sent ?? 0} not sent`,
+    `${s.mismatches ?? 0} model mismatches`,
+  ];
+  const cookieName = (c) => (typeof c === 'string' ? c : c && c.name) || '';
+  const kinds = {
+    rejected: ['bad', 'Set-Cookie rejected'],
+    'not-sent': ['warn', 'not sent'],
+    mismatch: ['bad', 'model mismatch — please report'],
+    'bad-entry': ['bad', 'unreadable entry'],
+  };
+  const rows = (answer.findings || []).map((f) => {
+    const [cls, label] = kinds[f.kind] || ['warn', f.kind];
+    const reasons = f.reasons || f.model_reasons || [];
+    return h('li', { class: `har-finding ${cls}` },
+      h('span', { class: 'har-kind' }, label), ' ',
+      h('span', { class: 'har-entry' }, `#${f.request}`), ' ',
+      f.cookie ? h('code', {}, cookieName(f.cookie)) : null, ' ',
+      f.url ? h('span', { class: 'har-url' }, f.url) : null, ' ',
+      f.kind === 'mismatch' ? h('span', {}, f.browser_sent ? 'the browser sent it, the model would not ' : 'the model would send it, the browser did not ') : null,
+      reasons.map((r) => explainLink(r)),
+      f.line ? h('div', {}, h('code', {}, f.line)) : null,
+      f.error ? h('div', {}, f.error) : null);
+  });
+  return h('div', { class: 'har-report' },
+    h('h3', {}, name),
+    s.sanitized ? h('p', { class: 'bad' }, 'This HAR was exported without cookies: in Chrome DevTools use “Export HAR (with sensitive data)…”; Firefox’s “Save All As HAR” keeps them.') : null,
+    h('ul', { class: 'har-summary' }, facts.map((f) => h('li', {}, f))),
+    rows.length ? h('ol', { class: 'har-findings' }, rows) : h('p', { class: 'ok' }, 'Every cookie was stored and sent as the browser model predicts.'));
 }
 
 function setupHar() {

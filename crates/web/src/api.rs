@@ -6,12 +6,17 @@ use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use cookie_doctor_cookie::CookieUrl;
+use cookie_doctor_cookie::Time;
 use cookie_doctor_diagnose::check;
+use cookie_doctor_diagnose::har::{HAR_REPLAY_VERSION, HarFinding, HarReplay, replay_har};
 use cookie_doctor_diagnose::matrix::Deployment;
+use cookie_doctor_inputs::HarError;
 use cookie_doctor_inputs::{Scenario, parse_scenario, set_cookie_line};
 use cookie_doctor_profiles::Profile;
 use cookie_doctor_report::to_json;
+use cookie_doctor_scan::{ScanError, ScanOptions};
 use cookie_doctor_site::Origin;
+use cookie_doctor_site::PublicSuffixList;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::Deserialize;
 
@@ -498,15 +503,36 @@ pub(crate) async fn timeline(
     }
 }
 
-/// The HAR replay, to be wired to `cookie_doctor_diagnose::har` when it lands:
-/// the HAR file's bytes in, the replay's JSON out.
-pub fn har_replay(bytes: &[u8]) -> Result<serde_json::Value, ApiError> {
-    let _ = bytes;
-    Err(ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "HAR replay not yet available",
-    ))
+/// The HAR replay (`cookie-doctor har --format json`, values redacted): the
+/// HAR file's bytes in, the `har_replay` v1 JSON out. A file that is not a HAR
+/// (broken JSON, no `log`) is a 400 naming the line and column.
+pub fn har_replay(
+    bytes: &[u8],
+    psl: &dyn PublicSuffixList,
+    start: Time,
+) -> Result<serde_json::Value, ApiError> {
+    let mut replay = HarReplay::new(None, psl, start, false);
+    let mut findings: Vec<serde_json::Value> = Vec::new();
+    let result = replay_har(bytes, "upload.har", &mut replay, &mut |f: HarFinding| {
+        if findings.len() < MAX_HAR_FINDINGS {
+            findings.push(serde_json::to_value(&f).unwrap_or_default());
+        }
+    });
+    let summary = replay.finish();
+    match result {
+        Ok(_) | Err(HarError::Entry { .. }) => {}
+        Err(e) => return Err(ApiError::bad_request(e.to_string(), "body")),
+    }
+    Ok(serde_json::json!({
+        "har_replay": HAR_REPLAY_VERSION,
+        "file": "upload.har",
+        "findings": findings,
+        "summary": summary,
+    }))
 }
+
+/// The most findings one HAR upload answers with (the summary counts all).
+pub const MAX_HAR_FINDINGS: usize = 10_000;
 
 /// `POST /api/har`: a HAR file (at most 64 MiB, read as it streams in).
 pub(crate) async fn har(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
@@ -515,7 +541,9 @@ pub(crate) async fn har(State(state): State<AppState>, headers: HeaderMap, body:
         if bytes.is_empty() {
             return Err(ApiError::bad_request("the HAR file is empty", "body"));
         }
-        blocking(&state, move || har_replay(&bytes)).await?
+        let psl = state.psl.clone();
+        let start = state.now();
+        blocking(&state, move || har_replay(&bytes, psl.as_ref(), start)).await?
     }
     .await;
     match result {
@@ -538,14 +566,43 @@ pub struct ScanRequest {
     pub called_from: Vec<String>,
 }
 
-/// The live scan, to be wired to the scan library when it lands. Only ever
-/// called when the server runs with `--allow-scan`.
-pub fn scan_url(request: &ScanRequest) -> Result<serde_json::Value, ApiError> {
-    let _ = request;
-    Err(ApiError::new(
-        StatusCode::NOT_IMPLEMENTED,
-        "live scan not yet available",
-    ))
+/// The live scan (`cookie-doctor scan --format json`, with its SSRF guard:
+/// private and local addresses are refused). Only ever called when the server
+/// runs with `--allow-scan`.
+pub fn scan_url(
+    request: &ScanRequest,
+    profiles: &[Profile],
+    psl: &dyn PublicSuffixList,
+    now: Time,
+) -> Result<serde_json::Value, ApiError> {
+    let origins = |field: &str, values: &[String]| -> Result<Vec<Origin>, ApiError> {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                Origin::parse(v).map_err(|e| {
+                    ApiError::bad_request(
+                        format!("{field}[{i}] `{}`: {e}", shorten(v)),
+                        format!("{field}[{i}]"),
+                    )
+                })
+            })
+            .collect()
+    };
+    let mut options = ScanOptions::new(request.url.trim());
+    options.embedded_in = origins("embedded_in", &request.embedded_in)?;
+    options.called_from = origins("called_from", &request.called_from)?;
+    match cookie_doctor_scan::run(&options, profiles, psl, now) {
+        Ok(outcome) => serde_json::to_value(&outcome)
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
+        Err(e @ (ScanError::BadUrl { .. } | ScanError::Forbidden { .. })) => {
+            Err(ApiError::bad_request(e.to_string(), "url"))
+        }
+        Err(e @ ScanError::Timeout { .. }) => {
+            Err(ApiError::new(StatusCode::GATEWAY_TIMEOUT, e.to_string()))
+        }
+        Err(e) => Err(ApiError::new(StatusCode::BAD_GATEWAY, e.to_string())),
+    }
 }
 
 /// `POST /api/scan`: 403 unless started with `--allow-scan`.
@@ -575,7 +632,8 @@ pub(crate) async fn scan(
                 "url",
             ));
         }
-        blocking(&state, move || scan_url(&req)).await?
+        let (profiles, psl, now) = (state.profiles.clone(), state.psl.clone(), state.now());
+        blocking(&state, move || scan_url(&req, &profiles, psl.as_ref(), now)).await?
     }
     .await;
     match result {

@@ -387,10 +387,37 @@ async fn explain_json_and_html_escape_and_404() {
 }
 
 #[tokio::test]
-async fn har_is_501_until_wired_and_scan_is_off_by_default() {
-    let a = send(post("/api/har", "application/json", "{\"log\": {}}")).await;
-    assert_eq!(a.status, StatusCode::NOT_IMPLEMENTED);
-    assert_eq!(a.json()["error"], "HAR replay not yet available");
+async fn har_replays_and_scan_is_off_by_default() {
+    // A HAR recorded in real Chromium: the replay agrees with what it sent.
+    let recorded = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/har/recorded/samesite-none-without-secure-rejected-at-login.chrome.har"
+    ))
+    .unwrap();
+    let a = send(post(
+        "/api/har",
+        "application/json",
+        String::from_utf8(recorded).unwrap(),
+    ))
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let har = a.json();
+    assert_eq!(har["har_replay"], 1);
+    assert_eq!(har["summary"]["mismatches"], 0);
+    assert!(har["summary"]["entries"].as_u64().unwrap() > 0);
+    assert!(
+        har["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "rejected" && f["reasons"][0] == "samesite-none-insecure"),
+        "{har}"
+    );
+    // Values are redacted.
+    assert!(!a.body.contains("=abc") || a.body.contains("<redacted>"));
+    let bad = send(post("/api/har", "application/json", "{\"log\": 5}")).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["where"], "body");
     let s = send(post(
         "/api/scan",
         "application/json",
@@ -406,16 +433,19 @@ async fn har_is_501_until_wired_and_scan_is_off_by_default() {
         send_to(allowed.clone(), get("/api/config")).await.json()["allow_scan"],
         true
     );
+    // The scan's SSRF guard applies: a local address is refused before any
+    // connection.
     let s = send_to(
         allowed.clone(),
         post(
             "/api/scan",
             "application/json",
-            r#"{"url": "https://e.com/"}"#,
+            r#"{"url": "http://127.0.0.1:9/"}"#,
         ),
     )
     .await;
-    assert_eq!(s.status, StatusCode::NOT_IMPLEMENTED);
+    assert_eq!(s.status, StatusCode::BAD_REQUEST, "{}", s.body);
+    assert!(s.json()["error"].as_str().unwrap().contains("127.0.0.1"));
     let s = send_to(
         allowed,
         post(
