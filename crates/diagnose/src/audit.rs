@@ -77,8 +77,10 @@ fn shorten(s: &str) -> String {
     out
 }
 
-/// How many response shapes the cache keeps (see [`crate::memo`]).
-pub const CACHE_SHAPES: usize = 65_536;
+/// How many response shapes the cache keeps (see [`crate::memo`]). A shape's
+/// findings carry every framework's snippet (≈ 8 KB per response on a crawl),
+/// so this bounds the cache near 64 MB however long the run.
+pub const CACHE_SHAPES: usize = 8_192;
 
 /// Audits responses: the rules of `check` over each response's headers.
 pub struct Auditor {
