@@ -26,22 +26,11 @@ const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456
 const LOREM: &str = "function f(a,b){return a+b}\\nvar s=\\\"hello\\\";document.title=s;\\n";
 
 fn header(name: &str, value: &str) -> String {
-    format!("{{\"name\":{},\"value\":{}}}", json(name), json(value))
-}
-
-fn json(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    format!(
+        "{{\"name\":{},\"value\":{}}}",
+        corpus::json_string(name),
+        corpus::json_string(value)
+    )
 }
 
 fn main() {
@@ -180,7 +169,7 @@ fn main() {
                 m = (seconds / 60) % 60,
                 s = seconds % 60,
                 init = if i == 0 { "other" } else { "parser" },
-                url = json(&url),
+                url = corpus::json_string(&url),
                 rq = req_headers.join(","),
                 rs = resp_headers.join(","),
                 size = text.len(),

@@ -52,12 +52,6 @@ pub fn simulate(
     psl: &dyn PublicSuffixList,
     start: Time,
 ) -> Trace {
-    let responses = browser::Responses::new(scenario);
-    Trace {
-        scenario: scenario.name.clone(),
-        runs: profiles
-            .iter()
-            .map(|p| browser::Browser::new(p, psl, &responses, start).run(scenario))
-            .collect(),
-    }
+    let borrowed: Vec<&Profile> = profiles.iter().collect();
+    simulate_refs(scenario, &borrowed, psl, start)
 }

@@ -156,12 +156,7 @@ fn check_headers(
             h.headers
                 .iter()
                 .filter(|l| {
-                    let name = l
-                        .split(':')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .to_ascii_lowercase();
+                    let name = header_name(l);
                     name == "x-frame-options" || name == "content-security-policy"
                 })
                 .cloned()
@@ -169,12 +164,7 @@ fn check_headers(
         })
         .unwrap_or_default();
     let is_cors = |l: &&String| {
-        let name = l
-            .split(':')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let name = header_name(l);
         name.starts_with("access-control-") || name == "vary"
     };
     match credentialed.first().and_then(Chain::last) {
@@ -185,12 +175,7 @@ fn check_headers(
                     pre.headers
                         .iter()
                         .filter(|l| {
-                            let name = l
-                                .split(':')
-                                .next()
-                                .unwrap_or("")
-                                .trim()
-                                .to_ascii_lowercase();
+                            let name = header_name(l);
                             name == "access-control-allow-methods"
                                 || name == "access-control-allow-headers"
                         })
@@ -604,6 +589,15 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     out
+}
+
+/// The lower-cased name of a `Name: value` header line.
+fn header_name(line: &str) -> String {
+    line.split(':')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 #[cfg(test)]

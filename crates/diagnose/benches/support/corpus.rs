@@ -211,7 +211,8 @@ fn site(r: &mut Rng, i: usize) -> Site {
     }
 }
 
-fn json_string(s: &str) -> String {
+/// `s` as a JSON string literal.
+pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
