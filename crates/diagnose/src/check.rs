@@ -229,6 +229,7 @@ pub fn findings(
         psl,
         now,
         probes: Default::default(),
+        probes_batched: Default::default(),
     };
     run_all(&cx)
 }

@@ -9,7 +9,7 @@
 //! (it carries whatever the earlier responses left in the jar for this context).
 
 use cookie_doctor_cookie::{Reason, Time};
-use cookie_doctor_engine::{RequestTrace, Run, Trace};
+use cookie_doctor_engine::{Branch, BranchRun, JarCookie, RequestTrace, StepTrace};
 use cookie_doctor_inputs::{Credentials, LoadAs, ResponseSpec, Scenario, Step, StepKind};
 use cookie_doctor_profiles::Profile;
 use cookie_doctor_site::{Origin, PublicSuffixList};
@@ -124,8 +124,9 @@ pub struct ContextRun {
     pub store_request: Option<RequestTrace>,
     /// The request that decided "sent".
     pub send_request: Option<RequestTrace>,
-    /// The whole run.
-    pub run: Run,
+    /// The jar at the end of the context's run: kept for the same-site
+    /// context only (what rules about the app's own pages read).
+    pub jar: Option<Vec<JarCookie>>,
 }
 
 /// The matrix for every cookie line.
@@ -222,14 +223,18 @@ pub fn context_scenario(lines: &[String], deployment: &Deployment, context: Cont
 
 /// The last request of a step that reached the URL (redirects and preflights
 /// come first).
-fn main_request(run: &Run, step: usize) -> Option<RequestTrace> {
-    run.steps.get(step).and_then(|s| {
-        s.requests
-            .iter()
-            .rev()
-            .find(|r| r.method != "OPTIONS")
-            .cloned()
-    })
+fn main_request(step: Option<StepTrace>) -> Option<RequestTrace> {
+    step.and_then(|s| s.requests.into_iter().rev().find(|r| r.method != "OPTIONS"))
+}
+
+/// The steps of a context's scenario whose requests decide "stored" and
+/// "sent".
+fn decisive_steps(context: Context) -> [usize; 2] {
+    match context {
+        Context::SameSite => [0, 1],
+        Context::TopLevelGet | Context::TopLevelPost => [2, 4],
+        _ => [2, 3],
+    }
 }
 
 /// Runs every context in every profile.
@@ -283,34 +288,80 @@ pub fn delivery_matrix_in(
             None => distinct.push(p),
         }
     }
-    for &context in contexts {
-        let scenario = context_scenario(lines, deployment, context);
-        let mut trace: Trace = cookie_doctor_engine::simulate_refs(&scenario, &distinct, psl, now);
-        for (copy, original) in &same_as {
-            if let Some(run) = trace.runs.iter().find(|r| r.browser == *original) {
-                let mut run = run.clone();
-                run.browser.clone_from(copy);
-                trace.runs.push(run);
-            }
-        }
-        trace.runs.sort_by_key(|r| {
-            profiles
+    // The contexts' scenarios share their first steps (the first-party visit,
+    // then the other site's page): the engine runs them as one tree.
+    let scenarios: Vec<Scenario> = contexts
+        .iter()
+        .map(|&c| context_scenario(lines, deployment, c))
+        .collect();
+    let keeps: Vec<[usize; 2]> = contexts.iter().map(|&c| decisive_steps(c)).collect();
+    let branches: Vec<Branch<'_>> = scenarios
+        .iter()
+        .zip(&keeps)
+        .zip(contexts)
+        .map(|((scenario, keep), &context)| Branch {
+            scenario,
+            keep,
+            want_jar: context == Context::SameSite,
+        })
+        .collect();
+    type Decided = (
+        Option<RequestTrace>,
+        Option<RequestTrace>,
+        Option<Vec<JarCookie>>,
+    );
+    let mut by_profile: Vec<(&str, Vec<Option<Decided>>)> = Vec::new();
+    let all_runs = cookie_doctor_engine::run_branches(&branches, &distinct, psl, now);
+    for (profile, branch_runs) in distinct.iter().zip(all_runs) {
+        let decided = branch_runs
+            .into_iter()
+            .map(|BranchRun { kept, jar }| {
+                let mut kept = kept.into_iter();
+                let store = main_request(kept.next().flatten());
+                let send = main_request(kept.next().flatten());
+                Some((store, send, jar))
+            })
+            .collect();
+        by_profile.push((profile.name.as_str(), decided));
+    }
+    // Context-major, profile-minor, as the rules read the runs.
+    for (c, &context) in contexts.iter().enumerate() {
+        for profile in profiles {
+            let original = same_as
                 .iter()
-                .position(|p| p.name == r.browser)
-                .unwrap_or(usize::MAX)
-        });
-        let (store_step, send_step) = match context {
-            Context::SameSite => (0, 1),
-            Context::TopLevelGet | Context::TopLevelPost => (2, 4),
-            _ => (2, 3),
-        };
-        for run in trace.runs {
-            let store_request = main_request(&run, store_step);
-            let send_request = main_request(&run, send_step);
+                .find(|(copy, _)| *copy == profile.name)
+                .map_or(profile.name.as_str(), |(_, original)| original.as_str());
+            // The last profile that reads a simulated run takes it; copies
+            // (profiles with the same behaviour) clone it.
+            let last_reader = profiles
+                .iter()
+                .rposition(|p| {
+                    same_as
+                        .iter()
+                        .find(|(copy, _)| *copy == p.name)
+                        .map_or(p.name.as_str(), |(_, o)| o.as_str())
+                        == original
+                })
+                .is_some_and(|last| profiles.get(last).is_some_and(|p| p.name == profile.name));
+            let Some(slot) = by_profile
+                .iter_mut()
+                .find(|(name, _)| *name == original)
+                .and_then(|(_, runs)| runs.get_mut(c))
+            else {
+                continue;
+            };
+            let decided = if last_reader {
+                slot.take()
+            } else {
+                slot.clone()
+            };
+            let Some((store_request, send_request, jar)) = decided else {
+                continue;
+            };
             for (i, line) in lines.iter().enumerate() {
                 let cell = cell_for(
                     line,
-                    &run.browser,
+                    &profile.name,
                     context,
                     store_request.as_ref(),
                     send_request.as_ref(),
@@ -320,11 +371,11 @@ pub fn delivery_matrix_in(
                 }
             }
             runs.push(ContextRun {
-                browser: run.browser.clone(),
+                browser: profile.name.clone(),
                 context,
                 store_request,
                 send_request,
-                run,
+                jar,
             });
         }
     }

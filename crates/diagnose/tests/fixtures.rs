@@ -173,3 +173,61 @@ fn every_fixture_finds_what_it_should_and_its_fixes_work() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The findings over a computed matrix, with the SameSite probes batched (as
+/// `check` runs them) or one by one (`probes_batched` already set: every
+/// probe runs alone, the way they ran before batching).
+fn findings_with(lines: &[String], deployment: &Deployment, batched: bool) -> String {
+    use cookie_doctor_diagnose::fix::CookieLine;
+    use cookie_doctor_diagnose::matrix::delivery_matrix;
+    use cookie_doctor_diagnose::rules::{RuleContext, run_all};
+    let profiles = cookie_doctor_profiles::builtin();
+    let matrix = delivery_matrix(lines, deployment, &profiles, &BuiltinPsl, NOW);
+    let cookies: Vec<CookieLine> = lines.iter().map(|l| CookieLine::parse(l)).collect();
+    let headers = cookie_doctor_fetch::Headers::from_lines(&deployment.headers);
+    let cx = RuleContext {
+        lines,
+        cookies: &cookies,
+        deployment,
+        headers: &headers,
+        matrix: &matrix,
+        profiles: &profiles,
+        psl: &BuiltinPsl,
+        now: NOW,
+        probes: Default::default(),
+        probes_batched: std::cell::Cell::new(!batched),
+    };
+    serde_json::to_string_pretty(&run_all(&cx)).unwrap()
+}
+
+#[test]
+fn batched_probes_find_what_single_probes_find() {
+    let mut compared = 0;
+    let mut all_lines: Vec<String> = Vec::new();
+    let mut embedded: Option<Deployment> = None;
+    for path in fixtures() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let fixture: Fixture = toml::from_str(&text).unwrap();
+        let deployment = deployment(&fixture);
+        assert_eq!(
+            findings_with(&fixture.lines, &deployment, true),
+            findings_with(&fixture.lines, &deployment, false),
+            "{}",
+            path.display()
+        );
+        compared += 1;
+        if !deployment.embedded_in.is_empty() && deployment.url.scheme() == "https" {
+            all_lines.extend(fixture.lines.iter().cloned());
+            embedded.get_or_insert(deployment);
+        }
+    }
+    // Many lines at once (names repeat across fixtures, so some probes run
+    // alone and the rest in batches).
+    let deployment = embedded.expect("an embedding fixture");
+    assert_eq!(
+        findings_with(&all_lines, &deployment, true),
+        findings_with(&all_lines, &deployment, false),
+        "all embedding fixtures' lines together"
+    );
+    assert!(compared > 20);
+}

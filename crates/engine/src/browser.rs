@@ -3,7 +3,8 @@
 //! framing decisions go into the trace.
 
 use cookie_doctor_cookie::{
-    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, PartitionKey, Reason, Time, is_safe_method,
+    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason,
+    SetCookie, Time, is_safe_method, parse_set_cookie,
 };
 use cookie_doctor_fetch::{
     ContextKnobs, CorsRequest, CredentialsMode, Headers, RequestContext, RequestShape, cors,
@@ -29,8 +30,8 @@ pub(crate) struct Responses {
     entries: Vec<ResponseEntry>,
     /// What an unmatched URL gets: no headers.
     empty: Headers,
-    /// Each step's URL, parsed once for every profile.
-    step_urls: Vec<Option<Url>>,
+    /// The steps' URLs (text → parsed), parsed once for every profile.
+    step_urls: std::collections::HashMap<String, Option<Url>>,
 }
 
 struct ResponseEntry {
@@ -42,31 +43,78 @@ struct ResponseEntry {
 
 /// A response as the engine sees it.
 struct Response<'a> {
+    /// Which entry answered (`None`: the empty default response).
+    entry: Option<usize>,
     status: u16,
     location: Option<&'a str>,
     headers: &'a Headers,
 }
 
+/// Each response entry's Set-Cookie lines, parsed once (RFC 6265bis §5.6 does
+/// not depend on the browser or the request) for every request and profile
+/// that receives them.
+pub(crate) struct ParsedSetCookies<'r> {
+    per_entry: Vec<Vec<(&'r str, Result<SetCookie<'r>, ParseError>)>>,
+}
+
+impl<'r> ParsedSetCookies<'r> {
+    pub(crate) fn new(responses: &'r Responses) -> ParsedSetCookies<'r> {
+        ParsedSetCookies {
+            per_entry: responses
+                .entries
+                .iter()
+                .map(|e| {
+                    e.headers
+                        .get_all("set-cookie")
+                        .map(|line| (line, parse_set_cookie(line.as_bytes())))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    /// The Set-Cookie lines of a response, in header order.
+    fn of(&self, entry: Option<usize>) -> &[(&'r str, Result<SetCookie<'r>, ParseError>)] {
+        entry
+            .and_then(|i| self.per_entry.get(i))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
 impl Responses {
     pub(crate) fn new(scenario: &Scenario) -> Responses {
-        let entries = scenario
-            .responses
-            .iter()
-            .filter_map(|spec| {
-                let url = Url::parse(&spec.url).ok()?;
-                Some(ResponseEntry {
-                    url,
-                    status: spec.status,
-                    location: spec.location.clone(),
-                    headers: Headers::from_lines(&spec.headers),
-                })
+        Responses::for_scenarios(&[scenario])
+    }
+
+    /// The responses of the first scenario, and the step URLs of all of them
+    /// (scenarios run together by `run_branches` share their responses).
+    pub(crate) fn for_scenarios(scenarios: &[&Scenario]) -> Responses {
+        let entries = scenarios
+            .first()
+            .map(|scenario| {
+                scenario
+                    .responses
+                    .iter()
+                    .filter_map(|spec| {
+                        let url = Url::parse(&spec.url).ok()?;
+                        Some(ResponseEntry {
+                            url,
+                            status: spec.status,
+                            location: spec.location.clone(),
+                            headers: Headers::from_lines(&spec.headers),
+                        })
+                    })
+                    .collect()
             })
-            .collect();
-        let step_urls = scenario
-            .steps
-            .iter()
-            .map(|s| s.url.as_deref().and_then(|u| Url::parse(u).ok()))
-            .collect();
+            .unwrap_or_default();
+        let mut step_urls = std::collections::HashMap::new();
+        for step in scenarios.iter().flat_map(|s| &s.steps) {
+            if let Some(text) = step.url.as_deref()
+                && !step_urls.contains_key(text)
+            {
+                step_urls.insert(text.to_string(), Url::parse(text).ok());
+            }
+        }
         Responses {
             entries,
             empty: Headers::new(),
@@ -74,31 +122,40 @@ impl Responses {
         }
     }
 
-    /// The parsed URL of step `index`.
-    fn step_url(&self, index: usize) -> Option<Url> {
-        self.step_urls.get(index).cloned().flatten()
+    /// The parsed URL of a step.
+    fn step_url(&self, step: &Step) -> Option<Url> {
+        self.step_urls.get(step.url.as_deref()?).cloned().flatten()
     }
 
     /// "A request matches the entry with the same origin and path (the query is
     /// ignored). Anything unmatched gets 200 with no extra headers."
     fn find(&self, url: &Url) -> Response<'_> {
-        let same_entry = |e: &&ResponseEntry| {
+        let same_entry = |e: &ResponseEntry| {
             e.url.scheme() == url.scheme()
                 && e.url.host() == url.host()
                 && e.url.port_or_known_default() == url.port_or_known_default()
                 && e.url.path() == url.path()
         };
-        match self.entries.iter().find(same_entry) {
-            Some(e) => Response {
-                status: e.status,
-                location: e.location.as_deref(),
-                headers: &e.headers,
+        match self.entries.iter().position(same_entry) {
+            Some(i) => match self.entries.get(i) {
+                Some(e) => Response {
+                    entry: Some(i),
+                    status: e.status,
+                    location: e.location.as_deref(),
+                    headers: &e.headers,
+                },
+                None => self.empty_response(),
             },
-            None => Response {
-                status: 200,
-                location: None,
-                headers: &self.empty,
-            },
+            None => self.empty_response(),
+        }
+    }
+
+    fn empty_response(&self) -> Response<'_> {
+        Response {
+            entry: None,
+            status: 200,
+            location: None,
+            headers: &self.empty,
         }
     }
 }
@@ -148,11 +205,14 @@ struct RequestOutcome {
     refused: Option<String>,
 }
 
-/// The state of one browser while it runs a scenario.
+/// The state of one browser while it runs a scenario (cloned where the
+/// branches of [`crate::run_branches`] part).
+#[derive(Clone)]
 pub(crate) struct Browser<'a> {
     profile: &'a Profile,
     psl: &'a dyn PublicSuffixList,
     responses: &'a Responses,
+    parsed: &'a ParsedSetCookies<'a>,
     frames: Vec<Frame>,
     top: Option<usize>,
     jar: CookieJar,
@@ -166,12 +226,14 @@ impl<'a> Browser<'a> {
         profile: &'a Profile,
         psl: &'a dyn PublicSuffixList,
         responses: &'a Responses,
+        parsed: &'a ParsedSetCookies<'a>,
         start: Time,
     ) -> Browser<'a> {
         Browser {
             profile,
             psl,
             responses,
+            parsed,
             frames: Vec::new(),
             top: None,
             jar: CookieJar::new(),
@@ -241,6 +303,18 @@ impl<'a> Browser<'a> {
         }
     }
 
+    /// Runs one step with its expectations checked.
+    pub(crate) fn step_checked(&mut self, step: &Step) -> StepTrace {
+        let mut trace = self.step(step);
+        trace.expect = self.check_expectations(step, &trace);
+        trace
+    }
+
+    /// The jar as the trace shows it at the end of a run.
+    pub(crate) fn jar_now(&self) -> Vec<JarCookie> {
+        self.final_jar()
+    }
+
     fn step(&mut self, step: &Step) -> StepTrace {
         let mut trace = StepTrace {
             index: step.index,
@@ -255,7 +329,7 @@ impl<'a> Browser<'a> {
             expect: Vec::new(),
         };
         let from_name = step.from.as_deref().unwrap_or("top");
-        let url = self.responses.step_url(step.index);
+        let url = self.responses.step_url(step);
         let from = self.frame_named(from_name);
         // Every kind but `open` and `wait` runs in a document.
         let needs_document = !matches!(step.kind, StepKind::Open | StepKind::Wait);
@@ -738,9 +812,11 @@ impl<'a> Browser<'a> {
             let headers = response.headers;
             let mut set_cookie = Vec::new();
             if let Some(cu) = &cookie_url {
-                for line in headers.get_all("set-cookie") {
+                let parsed = self.parsed;
+                for (line, parsed) in parsed.of(response.entry) {
                     set_cookie.push(self.receive_set_cookie(
                         line,
+                        parsed,
                         cu,
                         &context,
                         top_nav,
@@ -1038,9 +1114,11 @@ impl<'a> Browser<'a> {
     }
 
     /// A Set-Cookie line received on a response.
+    #[allow(clippy::too_many_arguments)]
     fn receive_set_cookie(
         &mut self,
         line: &str,
+        parsed: &Result<SetCookie<'_>, ParseError>,
         url: &CookieUrl,
         context: &RequestContext,
         top_level_navigation: bool,
@@ -1048,11 +1126,12 @@ impl<'a> Browser<'a> {
         unpartitioned_access: bool,
     ) -> SetCookieTrace {
         let env = self.env();
-        cookies::receive_set_cookie(
+        cookies::receive_parsed_set_cookie(
             self.profile,
             &mut self.jar,
             &env,
             line,
+            parsed,
             url,
             context,
             cookies::RequestCookieFacts {

@@ -8,8 +8,8 @@
 //! came from a scenario step or from a browser's network log.
 
 use cookie_doctor_cookie::{
-    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, PartitionKey, Reason, SameSite, SetContext,
-    SetOutcome, parse_set_cookie,
+    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason, SameSite,
+    SetContext, SetCookie, SetOutcome, parse_set_cookie,
 };
 use cookie_doctor_fetch::{ContextKnobs, RequestContext};
 use cookie_doctor_profiles::{Profile, RedirectChain, ThirdPartyCookies};
@@ -156,14 +156,32 @@ pub fn receive_set_cookie(
     context: &RequestContext,
     facts: RequestCookieFacts,
 ) -> SetCookieTrace {
+    let parsed = parse_set_cookie(line.as_bytes());
+    receive_parsed_set_cookie(profile, jar, env, line, &parsed, url, context, facts)
+}
+
+/// [`receive_set_cookie`] for a line already parsed (RFC 6265bis §5.6): a
+/// response that reaches several requests of a run is parsed once.
+#[allow(clippy::too_many_arguments)]
+pub fn receive_parsed_set_cookie(
+    profile: &Profile,
+    jar: &mut CookieJar,
+    env: &Env<'_>,
+    line: &str,
+    parsed: &Result<SetCookie<'_>, ParseError>,
+    url: &CookieUrl,
+    context: &RequestContext,
+    facts: RequestCookieFacts,
+) -> SetCookieTrace {
     if !facts.include_credentials {
         return rejected(line, vec![Reason::CredentialsNotIncludedOnStore], None);
     }
-    write_cookie(
+    write_parsed_cookie(
         profile,
         jar,
         env,
         line,
+        parsed,
         url,
         Api::Http,
         context,
@@ -187,9 +205,38 @@ pub fn write_cookie(
     top_level_navigation: bool,
     unpartitioned_access: bool,
 ) -> SetCookieTrace {
-    let parsed = match parse_set_cookie(line.as_bytes()) {
+    let parsed = parse_set_cookie(line.as_bytes());
+    write_parsed_cookie(
+        profile,
+        jar,
+        env,
+        line,
+        &parsed,
+        url,
+        api,
+        context,
+        top_level_navigation,
+        unpartitioned_access,
+    )
+}
+
+/// [`write_cookie`] for a line already parsed (RFC 6265bis §5.6).
+#[allow(clippy::too_many_arguments)]
+pub fn write_parsed_cookie(
+    profile: &Profile,
+    jar: &mut CookieJar,
+    env: &Env<'_>,
+    line: &str,
+    parsed: &Result<SetCookie<'_>, ParseError>,
+    url: &CookieUrl,
+    api: Api,
+    context: &RequestContext,
+    top_level_navigation: bool,
+    unpartitioned_access: bool,
+) -> SetCookieTrace {
+    let parsed = match parsed {
         Ok(parsed) => parsed,
-        Err(e) => return rejected(line, vec![Reason::from(e)], None),
+        Err(e) => return rejected(line, vec![Reason::from(*e)], None),
     };
     let key = partition_of(profile, context).unwrap_or_else(|| context.partition.clone());
     let chips = profile.chips.supported && parsed.partitioned;
@@ -216,7 +263,7 @@ pub fn write_cookie(
         top_level_navigation,
         partition,
     };
-    let outcome = jar.store(&parsed, &set, env);
+    let outcome = jar.store(parsed, &set, env);
     if let (SetOutcome::Stored { cookie, .. }, Some(limit)) =
         (&outcome, profile.chips.max_bytes_per_partition_site)
     {

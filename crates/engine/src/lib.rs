@@ -12,7 +12,7 @@ pub mod cookies;
 pub mod trace;
 
 use cookie_doctor_cookie::Time;
-use cookie_doctor_inputs::Scenario;
+use cookie_doctor_inputs::{Scenario, Step};
 use cookie_doctor_profiles::Profile;
 use cookie_doctor_site::PublicSuffixList;
 
@@ -24,7 +24,8 @@ pub use trace::{
 /// Runs `scenario` in one browser profile, starting at `start`.
 pub fn run(scenario: &Scenario, profile: &Profile, psl: &dyn PublicSuffixList, start: Time) -> Run {
     let responses = browser::Responses::new(scenario);
-    browser::Browser::new(profile, psl, &responses, start).run(scenario)
+    let parsed = browser::ParsedSetCookies::new(&responses);
+    browser::Browser::new(profile, psl, &responses, &parsed, start).run(scenario)
 }
 
 /// Runs `scenario` in each of the borrowed profiles (callers that pick a
@@ -36,12 +37,142 @@ pub fn simulate_refs(
     start: Time,
 ) -> Trace {
     let responses = browser::Responses::new(scenario);
+    let parsed = browser::ParsedSetCookies::new(&responses);
     Trace {
         scenario: scenario.name.clone(),
         runs: profiles
             .iter()
-            .map(|p| browser::Browser::new(p, psl, &responses, start).run(scenario))
+            .map(|p| browser::Browser::new(p, psl, &responses, &parsed, start).run(scenario))
             .collect(),
+    }
+}
+
+/// One of several scenarios run together by [`run_branches`]: its steps and
+/// the positions of the steps whose traces the caller wants back.
+#[derive(Clone, Copy, Debug)]
+pub struct Branch<'s> {
+    /// The scenario (every branch of one call has the same responses).
+    pub scenario: &'s Scenario,
+    /// Step positions to return traces for, in the order wanted.
+    pub keep: &'s [usize],
+    /// Whether to return the jar at the end of the branch.
+    pub want_jar: bool,
+}
+
+/// What [`run_branches`] returns for one branch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BranchRun {
+    /// The traces of the kept steps, in `keep` order (`None` for a position
+    /// past the scenario's end).
+    pub kept: Vec<Option<StepTrace>>,
+    /// The jar after the branch's last step (as in [`Run::jar`]), when the
+    /// branch asked for it.
+    pub jar: Option<Vec<JarCookie>>,
+}
+
+/// Runs several scenarios that share their responses in one profile, as a
+/// tree: the steps a group of scenarios have in common at the start run once
+/// and the browser (frames, jar, clock, grants) is cloned where they part.
+/// Each branch's kept step traces and final jar are exactly those of
+/// [`run`] on its scenario — the browser is deterministic and a step depends
+/// only on the state the earlier steps left — at the cost of one run per
+/// distinct step instead of one per scenario and step.
+///
+/// The responses are those of the first branch's scenario. Returns, per
+/// profile, one [`BranchRun`] per branch.
+pub fn run_branches(
+    branches: &[Branch<'_>],
+    profiles: &[&Profile],
+    psl: &dyn PublicSuffixList,
+    start: Time,
+) -> Vec<Vec<BranchRun>> {
+    let scenarios: Vec<&Scenario> = branches.iter().map(|b| b.scenario).collect();
+    let responses = browser::Responses::for_scenarios(&scenarios);
+    let parsed = browser::ParsedSetCookies::new(&responses);
+    let members: Vec<usize> = (0..branches.len()).collect();
+    profiles
+        .iter()
+        .map(|profile| {
+            let mut out: Vec<BranchRun> = branches
+                .iter()
+                .map(|b| BranchRun {
+                    kept: vec![None; b.keep.len()],
+                    jar: None,
+                })
+                .collect();
+            let root = browser::Browser::new(profile, psl, &responses, &parsed, start);
+            explore(root, 0, &members, branches, &mut out);
+            out
+        })
+        .collect()
+}
+
+/// Runs step `depth` of the branches in `members` (which share every earlier
+/// step), grouping them by that step.
+fn explore(
+    browser: browser::Browser<'_>,
+    depth: usize,
+    members: &[usize],
+    branches: &[Branch<'_>],
+    out: &mut [BranchRun],
+) {
+    let mut groups: Vec<(&Step, Vec<usize>)> = Vec::new();
+    for &m in members {
+        let Some(branch) = branches.get(m) else {
+            continue;
+        };
+        match branch.scenario.steps.get(depth) {
+            None => {
+                if let Some(o) = out.get_mut(m).filter(|_| branch.want_jar) {
+                    o.jar = Some(browser.jar_now());
+                }
+            }
+            Some(step) => match groups.iter_mut().find(|(s, _)| *s == step) {
+                Some((_, group)) => group.push(m),
+                None => groups.push((step, vec![m])),
+            },
+        }
+    }
+    let count = groups.len();
+    let mut browser = Some(browser);
+    for (n, (step, group)) in groups.into_iter().enumerate() {
+        // The last group takes the browser itself; the others a copy.
+        let mut b = if n + 1 == count {
+            match browser.take() {
+                Some(b) => b,
+                None => return,
+            }
+        } else {
+            match browser.as_ref() {
+                Some(b) => b.clone(),
+                None => return,
+            }
+        };
+        let trace = b.step_checked(step);
+        // Who keeps this step's trace: each gets a copy, the last one the trace.
+        let keepers: Vec<(usize, usize)> = group
+            .iter()
+            .filter_map(|&m| branches.get(m).map(|b| (m, b)))
+            .flat_map(|(m, b)| {
+                b.keep
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| **k == depth)
+                    .map(move |(slot, _)| (m, slot))
+            })
+            .collect();
+        let mut trace = Some(trace);
+        for (n, &(m, slot)) in keepers.iter().enumerate() {
+            let copy = if n + 1 == keepers.len() {
+                trace.take()
+            } else {
+                trace.clone()
+            };
+            if let Some(kept) = out.get_mut(m).and_then(|o| o.kept.get_mut(slot)) {
+                *kept = copy;
+            }
+        }
+        explore(b, depth + 1, &group, branches, out);
     }
 }
 

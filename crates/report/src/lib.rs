@@ -18,7 +18,12 @@ pub use style::Style;
 
 /// Renders any report as pretty JSON with a trailing newline.
 pub fn to_json<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_string_pretty(value) {
+    // Reports run to tens of kilobytes: start big rather than grow from zero.
+    let mut out = Vec::with_capacity(32 * 1024);
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(|e| e.to_string())
+        .and_then(|()| String::from_utf8(out).map_err(|e| e.to_string()));
+    match written {
         Ok(mut s) => {
             s.push('\n');
             s

@@ -22,13 +22,19 @@ pub enum Scheme {
 impl Scheme {
     /// Reads a scheme (case-insensitive).
     pub fn parse(s: &str) -> Scheme {
-        match s.to_ascii_lowercase().as_str() {
-            "http" => Scheme::Http,
-            "https" => Scheme::Https,
-            "ws" => Scheme::Ws,
-            "wss" => Scheme::Wss,
-            other => Scheme::Other(other.into()),
-        }
+        let known = [
+            ("http", Scheme::Http),
+            ("https", Scheme::Https),
+            ("ws", Scheme::Ws),
+            ("wss", Scheme::Wss),
+        ];
+        known
+            .into_iter()
+            .find(|(name, _)| s.eq_ignore_ascii_case(name))
+            .map_or_else(
+                || Scheme::Other(s.to_ascii_lowercase().into()),
+                |(_, scheme)| scheme,
+            )
     }
 
     /// The scheme as written in a URL.

@@ -66,6 +66,9 @@ pub struct RuleContext<'a> {
     /// Matrices re-run by rules on a fixed line, by (line index, fixed line):
     /// several rules ask the same "what if" and it is the costly part of a check.
     pub probes: std::cell::RefCell<std::collections::HashMap<(usize, String), Vec<Cell>>>,
+    /// Whether the probes of every line's SameSite analysis already ran (in
+    /// batches, see `cookies::probe_many`).
+    pub probes_batched: std::cell::Cell<bool>,
 }
 
 impl RuleContext<'_> {

@@ -163,7 +163,7 @@ pub fn is_deletion(cx: &RuleContext<'_>, index: usize) -> bool {
         if trace.deleted {
             return true;
         }
-        let in_jar = run.run.jar.iter().any(|j| {
+        let in_jar = run.jar.iter().flatten().any(|j| {
             j.name == cookie.name
                 && j.domain == cookie.domain
                 && j.path == cookie.path

@@ -112,9 +112,9 @@ fn lifetime(cx: &RuleContext<'_>, index: usize, browser: &str) -> Option<i64> {
         .runs
         .iter()
         .find(|r| r.context == Context::SameSite && r.browser == browser)?
-        .run
         .jar
         .iter()
+        .flatten()
         .find(|c| c.name == id.name && c.domain == id.domain && c.path == id.path)
         .and_then(|c| c.expires)
 }

@@ -129,49 +129,156 @@ pub fn is_third_party_blocked(reason: Reason) -> bool {
     )
 }
 
+/// The probe line for `fixed`: the line without its `Expires` attribute (only
+/// the delivery matters, and the matrix runs at a fixed time).
+fn probe_line(fixed: &CookieLine) -> String {
+    let mut line = fixed.clone();
+    line.remove("Expires");
+    line.value_line()
+}
+
+/// Whether another input line names the same cookie as `fixed` at `index`: the
+/// lines then interact in the jar and a probe runs all of them.
+fn interacts(cx: &RuleContext<'_>, index: usize, fixed: &CookieLine) -> bool {
+    let name = fixed.name();
+    cx.cookies
+        .iter()
+        .enumerate()
+        .any(|(i, c)| i != index && c.name() == name)
+}
+
+/// The declared contexts probes run in.
+fn probe_contexts(cx: &RuleContext<'_>) -> Vec<Context> {
+    samesite_blocks_declared_use::declared_contexts(cx)
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect()
+}
+
 /// The cells of line `index` in the declared contexts (the iframe of
 /// `--embedded-in`, the fetch of `--called-from`) once it is replaced by
 /// `fixed` (an `Expires` attribute is left out of the probe: only the delivery
 /// matters).
 pub fn probe(cx: &RuleContext<'_>, index: usize, fixed: &CookieLine) -> Vec<Cell> {
-    let mut probe_line = fixed.clone();
-    probe_line.remove("Expires");
-    let key = (index, probe_line.value_line());
+    let key = (index, probe_line(fixed));
     if let Some(cells) = cx.probes.borrow().get(&key) {
         return cells.clone();
     }
     // The fixed line alone, unless another line names the same cookie (then the
     // lines interact in the jar and all of them run).
-    let name = fixed.name();
-    let interacts = cx
-        .cookies
-        .iter()
-        .enumerate()
-        .any(|(i, c)| i != index && c.name() == name);
-    let (lines, at) = if interacts {
+    let (lines, at) = if interacts(cx, index, fixed) {
         let mut lines = cx.lines.to_vec();
         if let Some(line) = lines.get_mut(index) {
-            *line = probe_line.value_line();
+            line.clone_from(&key.1);
         }
         (lines, index)
     } else {
-        (vec![probe_line.value_line()], 0)
+        (vec![key.1.clone()], 0)
     };
-    let contexts: Vec<Context> = samesite_blocks_declared_use::declared_contexts(cx)
-        .into_iter()
-        .map(|(c, _)| c)
-        .collect();
     let matrix = delivery_matrix_in(
         &lines,
         cx.deployment,
         cx.profiles,
         cx.psl,
         cx.now,
-        &contexts,
+        &probe_contexts(cx),
     );
     let cells = matrix.cells.into_iter().nth(at).unwrap_or_default();
     cx.probes.borrow_mut().insert(key, cells.clone());
     cells
+}
+
+/// The most lines one batched probe carries.
+const PROBE_BATCH: usize = 32;
+
+/// Runs many probes at once, filling the cache [`probe`] reads (the answers
+/// are the same; only the work is shared). Probes whose line stands alone
+/// (no other input line has its name) run together in one matrix when their
+/// names differ pairwise and the batch stays under every profile's eviction
+/// limits (RFC 6265bis §5.7: per-site and total cookie counts; CHIPS: bytes
+/// per partition): in the jar, cookies with different names never meet —
+/// storing, overwriting (§5.7 steps 22–23, same name, domain and path), the
+/// Secure-overwrite check (§5.7 step 16, same name) and retrieval
+/// (§5.8.3) are per cookie — so each line's cells are those of its probe
+/// alone. The others run one by one as [`probe`] runs them.
+pub fn probe_many(cx: &RuleContext<'_>, wanted: &[(usize, CookieLine)]) {
+    let mut alone: Vec<(usize, String, String)> = Vec::new();
+    for (index, fixed) in wanted {
+        let key = (*index, probe_line(fixed));
+        if cx.probes.borrow().contains_key(&key) {
+            continue;
+        }
+        let name = fixed.name().to_string();
+        // A nameless cookie's name depends on the browser (Firefox turns a lone
+        // value into a name): probe it by itself.
+        let named = fixed.pair_has_name();
+        if !named || interacts(cx, *index, fixed) || alone.iter().any(|(_, l, _)| *l == key.1) {
+            probe(cx, *index, fixed);
+        } else {
+            alone.push((*index, key.1, name));
+        }
+    }
+    let max_count = cx
+        .profiles
+        .iter()
+        .flat_map(|p| [p.policy.per_site_limit, p.policy.total_limit])
+        .flatten()
+        .map(|l| l.max)
+        .min()
+        .unwrap_or(usize::MAX)
+        .min(PROBE_BATCH);
+    let max_bytes = cx
+        .profiles
+        .iter()
+        .filter_map(|p| p.chips.max_bytes_per_partition_site)
+        .min()
+        .unwrap_or(usize::MAX);
+    let contexts = probe_contexts(cx);
+    let mut batch: Vec<(usize, String, String)> = Vec::new();
+    let mut bytes = 0usize;
+    let mut pending = alone.into_iter().peekable();
+    while pending.peek().is_some() || !batch.is_empty() {
+        let next = pending.next_if(|(_, line, name)| {
+            batch.len() < max_count
+                && bytes.saturating_add(line.len()) <= max_bytes
+                && !batch.iter().any(|(_, _, n)| n == name)
+        });
+        if let Some(item) = next {
+            bytes = bytes.saturating_add(item.1.len());
+            batch.push(item);
+            continue;
+        }
+        if batch.is_empty() {
+            // One line alone is over a limit: probe it by itself.
+            if let Some((index, line, _)) = pending.next() {
+                let matrix = delivery_matrix_in(
+                    std::slice::from_ref(&line),
+                    cx.deployment,
+                    cx.profiles,
+                    cx.psl,
+                    cx.now,
+                    &contexts,
+                );
+                let cells = matrix.cells.into_iter().next().unwrap_or_default();
+                cx.probes.borrow_mut().insert((index, line), cells);
+            }
+            continue;
+        }
+        let lines: Vec<String> = batch.iter().map(|(_, l, _)| l.clone()).collect();
+        let matrix = delivery_matrix_in(
+            &lines,
+            cx.deployment,
+            cx.profiles,
+            cx.psl,
+            cx.now,
+            &contexts,
+        );
+        let mut cache = cx.probes.borrow_mut();
+        for ((index, line, _), cells) in batch.drain(..).zip(matrix.cells) {
+            cache.insert((index, line), cells);
+        }
+        bytes = 0;
+    }
 }
 
 /// A fix that replaces line `index` with `fixed`.

@@ -10,7 +10,7 @@ use crate::rules::{Rule, RuleContext, RuleDoc};
 
 use super::{
     SameSiteAttr, cell_evidence, describe_cells, is_deletion, is_same_site_reason, is_session_like,
-    is_third_party_blocked, probe, replace_fix, same_site, works,
+    is_third_party_blocked, probe, probe_many, replace_fix, same_site, works,
 };
 
 /// The rule's documentation.
@@ -58,9 +58,10 @@ pub struct Analysis {
     pub remaining: Vec<Cell>,
 }
 
-/// Analyses line `index`: `None` when the declared contexts work or when its
-/// SameSite is not what stops it.
-pub fn analyse(cx: &RuleContext<'_>, index: usize) -> Option<Analysis> {
+/// The first step of [`analyse`]: the declared contexts, the cells failing
+/// there and the line with `SameSite=None; Secure` — `None` when the line is
+/// out of scope or SameSite is not what stops it.
+fn first_fix(cx: &RuleContext<'_>, index: usize) -> Option<(Vec<Context>, Vec<Cell>, CookieLine)> {
     let line = cx.cookies.get(index)?;
     let attr = same_site(line);
     if is_deletion(cx, index) || (attr == SameSiteAttr::None && !line.has("Secure")) {
@@ -83,22 +84,70 @@ pub fn analyse(cx: &RuleContext<'_>, index: usize) -> Option<Analysis> {
     let mut fixed = line.clone();
     fixed.set("SameSite", Some("None"));
     fixed.set_flag("Secure");
-    let still = |cells: Vec<Cell>| -> Vec<Cell> {
-        cells
-            .into_iter()
-            .filter(|c| contexts.contains(&c.context) && !works(c))
-            .collect()
-    };
-    let mut remaining = still(probe(cx, index, &fixed));
+    Some((contexts, failing, fixed))
+}
+
+/// The probed cells of `fixed` that still fail in `contexts`.
+fn still_failing(
+    cx: &RuleContext<'_>,
+    index: usize,
+    fixed: &CookieLine,
+    contexts: &[Context],
+) -> Vec<Cell> {
+    probe(cx, index, fixed)
+        .into_iter()
+        .filter(|c| contexts.contains(&c.context) && !works(c))
+        .collect()
+}
+
+/// The second step: when only third-party blocking still stops the fixed
+/// line and a profile supports CHIPS, the line with `Partitioned` to try.
+fn partitioned_candidate(
+    cx: &RuleContext<'_>,
+    fixed: &CookieLine,
+    remaining: &[Cell],
+) -> Option<CookieLine> {
     let only_third_party = !remaining.is_empty()
         && remaining
             .iter()
             .all(|c| c.reasons.iter().any(|r| is_third_party_blocked(*r)));
     let chips = cx.profiles.iter().any(|p| p.chips.supported);
-    if only_third_party && chips && !fixed.has("Partitioned") {
+    (only_third_party && chips && !fixed.has("Partitioned")).then(|| {
         let mut partitioned = fixed.clone();
         partitioned.set_flag("Partitioned");
-        let after = still(probe(cx, index, &partitioned));
+        partitioned
+    })
+}
+
+/// Runs the probes of every line's analysis together (see
+/// [`probe_many`]), once per check: each step's probes in one batch.
+fn probe_all_lines(cx: &RuleContext<'_>) {
+    if cx.probes_batched.replace(true) {
+        return;
+    }
+    let firsts: Vec<(usize, Vec<Context>, CookieLine)> = (0..cx.cookies.len())
+        .filter_map(|i| first_fix(cx, i).map(|(contexts, _, fixed)| (i, contexts, fixed)))
+        .collect();
+    let wanted: Vec<(usize, CookieLine)> = firsts.iter().map(|(i, _, f)| (*i, f.clone())).collect();
+    probe_many(cx, &wanted);
+    let seconds: Vec<(usize, CookieLine)> = firsts
+        .iter()
+        .filter_map(|(i, contexts, fixed)| {
+            let remaining = still_failing(cx, *i, fixed, contexts);
+            partitioned_candidate(cx, fixed, &remaining).map(|p| (*i, p))
+        })
+        .collect();
+    probe_many(cx, &seconds);
+}
+
+/// Analyses line `index`: `None` when the declared contexts work or when its
+/// SameSite is not what stops it.
+pub fn analyse(cx: &RuleContext<'_>, index: usize) -> Option<Analysis> {
+    let (contexts, failing, mut fixed) = first_fix(cx, index)?;
+    probe_all_lines(cx);
+    let mut remaining = still_failing(cx, index, &fixed, &contexts);
+    if let Some(partitioned) = partitioned_candidate(cx, &fixed, &remaining) {
+        let after = still_failing(cx, index, &partitioned, &contexts);
         if after.len() < remaining.len() {
             fixed = partitioned;
             remaining = after;

@@ -1,0 +1,103 @@
+//! `run_branches` must give each branch exactly what `run` gives its scenario
+//! alone. For every scenario under `tests/scenarios/` and every built-in
+//! profile, the branches are: the whole scenario, each of its prefixes, and
+//! the scenario with one middle step left out (so branches share a prefix and
+//! then part); every kept step trace and every final jar is compared with a
+//! plain run of the branch's own scenario.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::Path;
+
+use cookie_doctor_cookie::Time;
+use cookie_doctor_engine::{Branch, run, run_branches};
+use cookie_doctor_inputs::{Scenario, parse_scenario};
+use cookie_doctor_profiles::builtin;
+use cookie_doctor_site::BuiltinPsl;
+
+const START: Time = Time::from_unix(1_795_435_200);
+
+/// The scenario with its steps replaced (renumbered as the parser numbers them).
+fn with_steps(scenario: &Scenario, steps: Vec<cookie_doctor_inputs::Step>) -> Scenario {
+    let steps = steps
+        .into_iter()
+        .enumerate()
+        .map(|(index, mut s)| {
+            s.index = index;
+            s
+        })
+        .collect();
+    Scenario {
+        steps,
+        ..scenario.clone()
+    }
+}
+
+#[test]
+fn branches_equal_separate_runs_on_every_scenario() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() > 100, "expected the scenario corpus");
+    let profiles = builtin();
+    let refs: Vec<_> = profiles.iter().collect();
+    let mut compared = 0usize;
+    for path in &paths {
+        let text = std::fs::read_to_string(path).unwrap();
+        let scenario = parse_scenario(&text, &path.to_string_lossy()).unwrap();
+        let n = scenario.steps.len();
+        let mut variants: Vec<Scenario> = vec![scenario.clone()];
+        for k in 0..n {
+            variants.push(with_steps(&scenario, scenario.steps[..k].to_vec()));
+        }
+        if n >= 3 {
+            let mut skipped = scenario.steps.clone();
+            skipped.remove(n / 2);
+            variants.push(with_steps(&scenario, skipped));
+        }
+        let keeps: Vec<Vec<usize>> = variants
+            .iter()
+            .map(|v| (0..v.steps.len()).collect())
+            .collect();
+        let branches: Vec<Branch<'_>> = variants
+            .iter()
+            .zip(&keeps)
+            .map(|(scenario, keep)| Branch {
+                scenario,
+                keep,
+                want_jar: true,
+            })
+            .collect();
+        let together = run_branches(&branches, &refs, &BuiltinPsl, START);
+        for (profile, runs) in profiles.iter().zip(&together) {
+            for (variant, branch_run) in variants.iter().zip(runs) {
+                let alone = run(variant, profile, &BuiltinPsl, START);
+                let kept: Vec<_> = branch_run.kept.iter().map(|s| s.clone().unwrap()).collect();
+                assert_eq!(
+                    kept,
+                    alone.steps,
+                    "{}: {} steps in {}",
+                    path.display(),
+                    variant.steps.len(),
+                    profile.name
+                );
+                assert_eq!(
+                    branch_run.jar.as_ref(),
+                    Some(&alone.jar),
+                    "{}",
+                    path.display()
+                );
+                compared += 1;
+            }
+        }
+    }
+    println!("run_branches: {compared} branch runs equal their separate runs");
+}
