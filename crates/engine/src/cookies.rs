@@ -238,7 +238,9 @@ pub fn write_parsed_cookie(
         Ok(parsed) => parsed,
         Err(e) => return rejected(line, vec![Reason::from(*e)], None),
     };
-    let key = partition_of(profile, context).unwrap_or_else(|| context.partition.clone());
+    // The partition a partitioned write lands in: the context's (whether or
+    // not the profile reads partitions on this request); built only when used.
+    let key = || context.partition.clone();
     let chips = profile.chips.supported && parsed.partitioned;
     let secure_url = url.is_secure(&profile.policy);
     if chips && profile.chips.requires_secure && !(parsed.secure && secure_url) {
@@ -246,15 +248,15 @@ pub fn write_parsed_cookie(
     }
     let partition = if context.third_party && !unpartitioned_access {
         match profile.third_party_cookies {
-            ThirdPartyCookies::Allow => chips.then_some(key),
-            ThirdPartyCookies::Block if chips => Some(key),
+            ThirdPartyCookies::Allow => chips.then(key),
+            ThirdPartyCookies::Block if chips => Some(key()),
             ThirdPartyCookies::Block => {
                 return rejected(line, vec![Reason::ThirdPartyBlocked], None);
             }
-            ThirdPartyCookies::Partition => Some(key),
+            ThirdPartyCookies::Partition => Some(key()),
         }
     } else {
-        chips.then_some(key)
+        chips.then(key)
     };
     let set = SetContext {
         url,
