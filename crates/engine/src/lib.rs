@@ -101,78 +101,102 @@ pub fn run_branches(
                 })
                 .collect();
             let root = browser::Browser::new(profile, psl, &responses, &parsed, start);
-            explore(root, 0, &members, branches, &mut out);
+            explore(root, 0, members.clone(), branches, &mut out);
             out
         })
         .collect()
 }
 
-/// Runs step `depth` of the branches in `members` (which share every earlier
-/// step), grouping them by that step.
+/// Runs the branches in `members` (which share every step before `depth`)
+/// from `depth` on: a straight stretch in a loop, and where they part, each
+/// group of branches that agree on the next step on its own copy of the
+/// browser. Recursion happens only where branches part, so its depth is at
+/// most the number of branches, whatever the number of steps.
 fn explore(
     browser: browser::Browser<'_>,
     depth: usize,
-    members: &[usize],
+    members: Vec<usize>,
     branches: &[Branch<'_>],
     out: &mut [BranchRun],
 ) {
-    let mut groups: Vec<(&Step, Vec<usize>)> = Vec::new();
-    for &m in members {
-        let Some(branch) = branches.get(m) else {
-            continue;
-        };
-        match branch.scenario.steps.get(depth) {
-            None => {
-                if let Some(o) = out.get_mut(m).filter(|_| branch.want_jar) {
-                    o.jar = Some(browser.jar_now());
-                }
-            }
-            Some(step) => match groups.iter_mut().find(|(s, _)| *s == step) {
-                Some((_, group)) => group.push(m),
-                None => groups.push((step, vec![m])),
-            },
-        }
-    }
-    let count = groups.len();
-    let mut browser = Some(browser);
-    for (n, (step, group)) in groups.into_iter().enumerate() {
-        // The last group takes the browser itself; the others a copy.
-        let mut b = if n + 1 == count {
-            match browser.take() {
-                Some(b) => b,
-                None => return,
-            }
-        } else {
-            match browser.as_ref() {
-                Some(b) => b.clone(),
-                None => return,
-            }
-        };
-        let trace = b.step_checked(step);
-        // Who keeps this step's trace: each gets a copy, the last one the trace.
-        let keepers: Vec<(usize, usize)> = group
-            .iter()
-            .filter_map(|&m| branches.get(m).map(|b| (m, b)))
-            .flat_map(|(m, b)| {
-                b.keep
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, k)| **k == depth)
-                    .map(move |(slot, _)| (m, slot))
-            })
-            .collect();
-        let mut trace = Some(trace);
-        for (n, &(m, slot)) in keepers.iter().enumerate() {
-            let copy = if n + 1 == keepers.len() {
-                trace.take()
-            } else {
-                trace.clone()
+    let mut browser = browser;
+    let mut depth = depth;
+    let mut members = members;
+    loop {
+        let mut groups: Vec<(&Step, Vec<usize>)> = Vec::new();
+        for &m in &members {
+            let Some(branch) = branches.get(m) else {
+                continue;
             };
-            if let Some(kept) = out.get_mut(m).and_then(|o| o.kept.get_mut(slot)) {
-                *kept = copy;
+            match branch.scenario.steps.get(depth) {
+                None => {
+                    if let Some(o) = out.get_mut(m).filter(|_| branch.want_jar) {
+                        o.jar = Some(browser.jar_now());
+                    }
+                }
+                Some(step) => match groups.iter_mut().find(|(s, _)| *s == step) {
+                    Some((_, group)) => group.push(m),
+                    None => groups.push((step, vec![m])),
+                },
             }
         }
-        explore(b, depth + 1, &group, branches, out);
+        if groups.len() == 1
+            && let Some((step, group)) = groups.pop()
+        {
+            // Everyone left takes the same step: no copy needed.
+            let trace = browser.step_checked(step);
+            keep_trace(trace, depth, &group, branches, out);
+            depth += 1;
+            members = group;
+            continue;
+        }
+        // Each group runs on a copy of the browser, the last on the browser.
+        let last = groups.pop();
+        for (step, group) in groups {
+            let mut copy = browser.clone();
+            let trace = copy.step_checked(step);
+            keep_trace(trace, depth, &group, branches, out);
+            explore(copy, depth + 1, group, branches, out);
+        }
+        if let Some((step, group)) = last {
+            let trace = browser.step_checked(step);
+            keep_trace(trace, depth, &group, branches, out);
+            explore(browser, depth + 1, group, branches, out);
+        }
+        return;
+    }
+}
+
+/// Hands the trace of step `depth` to the branches of `group` that keep it:
+/// each gets a copy, the last one the trace itself.
+fn keep_trace(
+    trace: StepTrace,
+    depth: usize,
+    group: &[usize],
+    branches: &[Branch<'_>],
+    out: &mut [BranchRun],
+) {
+    let keepers: Vec<(usize, usize)> = group
+        .iter()
+        .filter_map(|&m| branches.get(m).map(|b| (m, b)))
+        .flat_map(|(m, b)| {
+            b.keep
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| **k == depth)
+                .map(move |(slot, _)| (m, slot))
+        })
+        .collect();
+    let mut trace = Some(trace);
+    for (n, &(m, slot)) in keepers.iter().enumerate() {
+        let copy = if n + 1 == keepers.len() {
+            trace.take()
+        } else {
+            trace.clone()
+        };
+        if let Some(kept) = out.get_mut(m).and_then(|o| o.kept.get_mut(slot)) {
+            *kept = copy;
+        }
     }
 }
 

@@ -101,3 +101,41 @@ fn branches_equal_separate_runs_on_every_scenario() {
     }
     println!("run_branches: {compared} branch runs equal their separate runs");
 }
+
+/// A long straight stretch runs in a loop: thousands of shared steps before
+/// the branches part do not grow the stack.
+#[test]
+fn long_shared_prefix_runs_in_constant_stack() {
+    let mut toml = String::from(
+        "name = \"long\"\n[[response]]\nurl = \"https://app.example/\"\nheaders = [\"Set-Cookie: sid=1; Secure\"]\n",
+    );
+    for _ in 0..5_000 {
+        toml.push_str("[[step]]\ndo = \"open\"\nurl = \"https://app.example/\"\n");
+    }
+    let long = parse_scenario(&toml, "long.toml").unwrap();
+    let mut shorter = long.clone();
+    shorter.steps.truncate(4_000);
+    let profile = builtin().into_iter().next().unwrap();
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            let keep_last = [long.steps.len() - 1];
+            let keep_short = [shorter.steps.len() - 1];
+            let branches = [
+                Branch {
+                    scenario: &long,
+                    keep: &keep_last,
+                    want_jar: true,
+                },
+                Branch {
+                    scenario: &shorter,
+                    keep: &keep_short,
+                    want_jar: true,
+                },
+            ];
+            let runs = run_branches(&branches, &[&profile], &BuiltinPsl, START);
+            runs[0].iter().all(|r| r.kept[0].is_some() && r.jar.as_ref().is_some_and(|j| j.len() == 1))
+        })
+        .unwrap();
+    assert!(handle.join().unwrap());
+}
