@@ -324,25 +324,23 @@ pub fn delivery_matrix_in(
             .collect();
         by_profile.push((profile.name.as_str(), decided));
     }
+    // Each profile's simulated original (itself, or the distinct profile it
+    // behaves like).
+    let originals: Vec<&str> = profiles
+        .iter()
+        .map(|p| {
+            same_as
+                .iter()
+                .find(|(copy, _)| *copy == p.name)
+                .map_or(p.name.as_str(), |(_, original)| original.as_str())
+        })
+        .collect();
     // Context-major, profile-minor, as the rules read the runs.
     for (c, &context) in contexts.iter().enumerate() {
-        for profile in profiles {
-            let original = same_as
-                .iter()
-                .find(|(copy, _)| *copy == profile.name)
-                .map_or(profile.name.as_str(), |(_, original)| original.as_str());
-            // The last profile that reads a simulated run takes it; copies
-            // (profiles with the same behaviour) clone it.
-            let last_reader = profiles
-                .iter()
-                .rposition(|p| {
-                    same_as
-                        .iter()
-                        .find(|(copy, _)| *copy == p.name)
-                        .map_or(p.name.as_str(), |(_, o)| o.as_str())
-                        == original
-                })
-                .is_some_and(|last| profiles.get(last).is_some_and(|p| p.name == profile.name));
+        for ((at, profile), &original) in profiles.iter().enumerate().zip(&originals) {
+            // The last profile that reads a simulated run takes it; the
+            // others (copies behaving the same) clone it.
+            let last_reader = originals.iter().rposition(|o| *o == original) == Some(at);
             let Some(slot) = by_profile
                 .iter_mut()
                 .find(|(name, _)| *name == original)

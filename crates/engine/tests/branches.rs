@@ -134,7 +134,9 @@ fn long_shared_prefix_runs_in_constant_stack() {
                 },
             ];
             let runs = run_branches(&branches, &[&profile], &BuiltinPsl, START);
-            runs[0].iter().all(|r| r.kept[0].is_some() && r.jar.as_ref().is_some_and(|j| j.len() == 1))
+            runs[0]
+                .iter()
+                .all(|r| r.kept[0].is_some() && r.jar.as_ref().is_some_and(|j| j.len() == 1))
         })
         .unwrap();
     assert!(handle.join().unwrap());
