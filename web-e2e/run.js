@@ -175,6 +175,24 @@ async function main() {
     check(/⬇ Set-Cookie sid: stored/.test(svgText), 'the timeline marks the Set-Cookie of sid as stored');
     const runs = await page.locator('.timeline-wrap svg g.run').count();
     check(runs >= 2, `the browsers are side by side (${runs} columns)`);
+    const fit = await page.evaluate(() => {
+      const svg = document.querySelector('.timeline-wrap svg');
+      const wrap = svg.parentElement;
+      const box = wrap.getBoundingClientRect();
+      return {
+        svg: svg.getBoundingClientRect().width,
+        inner: wrap.clientWidth,
+        overflow: wrap.scrollWidth - wrap.clientWidth,
+        left: box.left,
+        right: box.right,
+        view: document.documentElement.clientWidth,
+        page: document.documentElement.scrollWidth,
+        font: (12 * svg.getBoundingClientRect().width) / svg.viewBox.baseVal.width,
+      };
+    });
+    check(fit.svg <= fit.inner && fit.overflow <= 0 && fit.left >= 0 && fit.right <= fit.view && fit.page <= fit.view,
+      `the ${runs} columns fit the ${fit.view} px window without sideways scrolling (timeline ${Math.round(fit.svg)} px in ${Math.round(fit.left)}–${Math.round(fit.right)})`);
+    check(fit.font >= 10, `the timeline's text stays legible (${fit.font.toFixed(1)} px)`);
     await page.screenshot({ path: path.join(SHOTS, 'scenario.png'), fullPage: true });
     const withheld = page.locator('.timeline-wrap svg g.req', { has: page.locator('text.withheld') }).first();
     await withheld.click();

@@ -6,8 +6,12 @@
 //! and is XML-escaped; hovering a request shows its details (`<title>`).
 //!
 //! Steps line up across browsers: a step's row is as tall as its tallest
-//! rendering. Request groups carry `data-run`, `data-step` and `data-request`
-//! (indices into the trace JSON) for a page that shows details on click.
+//! rendering. Many browsers narrow the columns to about 1 456 units in all
+//! (labels wrap; too narrow for lanes, each request is a short arrow and the
+//! gutter names the frame); such a picture has the class `wide`, which the
+//! web page scales down to its width. Request groups carry `data-run`,
+//! `data-step` and `data-request` (indices into the trace JSON) for a page
+//! that shows details on click.
 
 use std::fmt::Write as _;
 
@@ -22,6 +26,27 @@ const HEADER: usize = 70;
 const LINE: usize = 17;
 const ROW_PAD: usize = 12;
 const CHAR_W: f64 = 6.6;
+/// The width of a bold character (a request's first line).
+const CHAR_W_BOLD: f64 = 7.4;
+/// The width (user units) the picture aims at when several browsers do not
+/// fit at their natural width: a page about 1 320 px wide shows it at about
+/// 11 px text (the page lets it shrink to 10 px before scrolling sideways).
+const TARGET_WIDTH: usize = 1456;
+/// A picture wider than this gets the class `wide`: a page may scale it down
+/// to its width (`viewBox` keeps the proportions).
+const WIDE: usize = 1200;
+/// The step gutter of a compact picture.
+const COMPACT_GUTTER: usize = 140;
+/// The header of a compact picture (browser name, then its verdict).
+const COMPACT_HEADER: usize = 56;
+/// The narrowest compact column; past it the picture grows wider.
+const COMPACT_MIN: usize = 200;
+/// A compact column's request labels start this far right of its edge.
+const COMPACT_TEXT: usize = 28;
+/// Space kept right of a label.
+const RIGHT_PAD: usize = 6;
+/// The most lines one label wraps to before it is cut with `…`.
+const MAX_LABEL_LINES: usize = 4;
 const FONT: &str =
     "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
 
@@ -141,10 +166,11 @@ fn request_labels(r: &RequestTrace) -> Vec<Label> {
         ));
     }
     for s in &r.set_cookie {
-        let name = s
-            .cookie
-            .as_ref()
-            .map_or_else(|| s.line.clone(), |c| c.name.clone());
+        // Unparsed: the line up to its attributes (all of it on hover).
+        let name = s.cookie.as_ref().map_or_else(
+            || s.line.split(';').next().unwrap_or("").trim().to_string(),
+            |c| c.name.clone(),
+        );
         let (text, color, class) = if s.deleted {
             (
                 format!("⬇ Set-Cookie {name}: deleted"),
@@ -249,12 +275,6 @@ fn step_labels(step: &StepTrace) -> Vec<Label> {
     out
 }
 
-/// How many lines a step takes in one run.
-fn step_lines(step: &StepTrace) -> usize {
-    let requests: usize = step.requests.iter().map(|r| request_labels(r).len()).sum();
-    (requests + step_labels(step).len()).max(1)
-}
-
 /// The hover text of a request: everything the trace says about it.
 fn request_title(r: &RequestTrace) -> String {
     let mut t = format!(
@@ -310,32 +330,226 @@ fn frames(scenario: &Scenario) -> Vec<String> {
     out
 }
 
-fn text(
-    out: &mut String,
-    x: usize,
-    y: usize,
-    label: &Label,
-    max_chars: usize,
-    anchor: Option<&str>,
-) {
+/// Splits `text` into lines of at most `max` characters: at a space or after
+/// a `,` when it can, else after a `/` (not inside `//`), else after a `-`,
+/// else anywhere; at most `max_lines` lines, the last cut with `…` when text
+/// is left over. The lines keep their spaces, so that joined they give `text`
+/// back (when it was not cut): the picture's text content stays searchable.
+fn wrap(text: &str, max: usize, max_lines: usize) -> Vec<String> {
+    let max = max.max(8);
+    let mut lines: Vec<String> = Vec::new();
+    let mut rest: Vec<char> = text.chars().collect();
+    while !rest.is_empty() {
+        if lines.len() + 1 == max_lines.max(1) || rest.len() <= max {
+            lines.push(fit(&rest.iter().collect::<String>(), max));
+            break;
+        }
+        // The last break opportunity within `max` characters, by rank:
+        // between words, else in a path, else in a hyphenated word.
+        let rank = |i: usize| match (rest.get(i - 1), rest.get(i)) {
+            (Some(' ' | ','), _) | (_, Some(' ')) => 3,
+            (Some('/'), next) if next != Some(&'/') => 2,
+            (Some('-'), _) => 1,
+            _ => 0,
+        };
+        let cut = (1..=3)
+            .rev()
+            .find_map(|r| {
+                (max / 3 + 1..=max.min(rest.len()))
+                    .rev()
+                    .find(|&i| rank(i) >= r)
+            })
+            .unwrap_or(max);
+        // A space right after the cut stays on this line (it does not show).
+        let cut = if rest.get(cut) == Some(&' ') {
+            cut + 1
+        } else {
+            cut
+        };
+        let tail = rest.split_off(cut.min(rest.len()));
+        lines.push(rest.iter().collect());
+        rest = tail;
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// How many characters fit in `width` user units.
+fn chars_in(width: usize, bold: bool) -> usize {
+    (width as f64 / if bold { CHAR_W_BOLD } else { CHAR_W }) as usize
+}
+
+/// The lines of `label` in `width` user units.
+fn label_lines(label: &Label, width: usize) -> Vec<String> {
+    wrap(&label.text, chars_in(width, label.bold), MAX_LABEL_LINES)
+}
+
+/// Writes one label at (`x`, `y`), wrapped to `width` user units; returns
+/// how many lines it took.
+fn text(out: &mut String, x: usize, y: usize, label: &Label, width: usize) -> usize {
     let weight = if label.bold {
         " font-weight=\"600\""
     } else {
         ""
     };
-    let anchor = anchor.map_or_else(String::new, |a| format!(" text-anchor=\"{a}\""));
-    let _ = writeln!(
+    let lines = label_lines(label, width);
+    let _ = write!(
         out,
-        "<text x=\"{x}\" y=\"{y}\" fill=\"{}\" class=\"{}\"{weight}{anchor}>{}</text>",
-        label.color,
-        label.class,
-        escape_xml(&fit(&label.text, max_chars))
+        "<text x=\"{x}\" y=\"{y}\" fill=\"{}\" class=\"{}\"{weight}>",
+        label.color, label.class,
     );
+    if let [line] = lines.as_slice() {
+        out.push_str(&escape_xml(line));
+    } else {
+        for (i, line) in lines.iter().enumerate() {
+            let dy = if i == 0 { 0 } else { LINE };
+            let _ = write!(
+                out,
+                "<tspan x=\"{x}\" dy=\"{dy}\">{}</tspan>",
+                escape_xml(line)
+            );
+        }
+    }
+    out.push_str("</text>\n");
+    lines.len()
+}
+
+/// Where things go in one picture: the same for every browser column.
+struct Layout {
+    /// The step gutter's width.
+    gutter: usize,
+    /// One browser column's width.
+    column: usize,
+    /// The header's height.
+    header: usize,
+    /// Whether each column draws a lane per frame and one for the network
+    /// (else, too narrow for them, each request is a short arrow and the
+    /// gutter names the frame).
+    lanes: bool,
+    /// The network lane, from the column's left edge (lanes only).
+    net_offset: usize,
+}
+
+impl Layout {
+    /// The layout for `runs` columns of `frames` lanes: each column at its
+    /// natural width when they all fit in [`TARGET_WIDTH`], else narrower
+    /// columns with the lanes, else compact columns without them.
+    fn new(runs: usize, frames: usize) -> Layout {
+        let runs = runs.max(1);
+        let net_offset = LANE_LEFT + LANE_GAP * frames.saturating_sub(1) + 56;
+        // Room for about 56 characters of label right of the network lane.
+        let natural = COLUMN.max(net_offset + 390);
+        let avail = TARGET_WIDTH.saturating_sub(GUTTER) / runs;
+        // Lanes keep room for about 34 characters of label.
+        let min_lanes = net_offset + 16 + 34 * CHAR_W as usize;
+        if runs == 1 || avail >= natural {
+            Layout {
+                gutter: GUTTER,
+                column: natural,
+                header: HEADER,
+                lanes: true,
+                net_offset,
+            }
+        } else if avail >= min_lanes {
+            Layout {
+                gutter: GUTTER,
+                column: avail,
+                header: HEADER,
+                lanes: true,
+                net_offset,
+            }
+        } else {
+            Layout {
+                gutter: COMPACT_GUTTER,
+                column: (TARGET_WIDTH.saturating_sub(COMPACT_GUTTER) / runs).max(COMPACT_MIN),
+                header: COMPACT_HEADER,
+                lanes: false,
+                net_offset: 0,
+            }
+        }
+    }
+
+    /// The x of frame `index`'s lane, from the column's left edge.
+    fn lane(&self, index: usize) -> usize {
+        if self.lanes {
+            LANE_LEFT + LANE_GAP * index
+        } else {
+            8
+        }
+    }
+
+    /// The x of request labels, from the column's left edge.
+    fn request_text(&self) -> usize {
+        if self.lanes {
+            self.net_offset + 10
+        } else {
+            COMPACT_TEXT
+        }
+    }
+
+    /// The x of the labels of a step without requests, from the column's
+    /// left edge, when the step happens in frame `lane`.
+    fn step_text(&self, lane: usize, has_requests: bool) -> usize {
+        if has_requests {
+            self.request_text()
+        } else if self.lanes {
+            self.lane(lane) + 10
+        } else {
+            COMPACT_TEXT
+        }
+    }
+
+    /// The width left for labels from `x` (from the column's edge).
+    fn width_from(&self, x: usize) -> usize {
+        self.column.saturating_sub(x + RIGHT_PAD)
+    }
+}
+
+/// The frame a step happens in: the trace's, else the scenario's, else `top`.
+fn step_from(step: &StepTrace, scen_step: Option<&cookie_doctor_inputs::Step>) -> String {
+    step.from
+        .clone()
+        .or_else(|| scen_step.and_then(|s| s.from.clone()))
+        .unwrap_or_else(|| "top".to_string())
+}
+
+/// How many lines a step takes in one run.
+fn step_lines(
+    layout: &Layout,
+    lanes: &[String],
+    step: &StepTrace,
+    scen_step: Option<&cookie_doctor_inputs::Step>,
+) -> usize {
+    let request_width = layout.width_from(layout.request_text());
+    let requests: usize = step
+        .requests
+        .iter()
+        .flat_map(request_labels)
+        .map(|l| label_lines(&l, request_width).len())
+        .sum();
+    let from = step_from(step, scen_step);
+    let lane = lanes.iter().position(|l| *l == from).unwrap_or(0);
+    let width = layout.width_from(layout.step_text(lane, !step.requests.is_empty()));
+    let extra: usize = step_labels(step)
+        .iter()
+        .map(|l| label_lines(l, width).len())
+        .sum();
+    (requests + extra).max(1)
 }
 
 /// Renders the trace of `scenario` as one SVG document.
 pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
     let lanes = frames(scenario);
+    let layout = Layout::new(trace.runs.len(), lanes.len());
+    let Layout {
+        gutter,
+        column,
+        header,
+        net_offset,
+        ..
+    } = layout;
     let steps = trace.runs.iter().map(|r| r.steps.len()).max().unwrap_or(0);
     let heights: Vec<usize> = (0..steps)
         .map(|i| {
@@ -343,24 +557,26 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
                 .runs
                 .iter()
                 .filter_map(|r| r.steps.get(i))
-                .map(step_lines)
+                .map(|s| step_lines(&layout, &lanes, s, scenario.steps.get(i)))
                 .max()
                 .unwrap_or(1)
                 * LINE
                 + ROW_PAD * 2
         })
         .collect();
-    let net_offset = LANE_LEFT + LANE_GAP * lanes.len().saturating_sub(1) + 56;
-    // Room for about 56 characters of label right of the network lane.
-    let column = COLUMN.max(net_offset + 390);
-    let width = GUTTER + column * trace.runs.len().max(1);
-    let height = HEADER + heights.iter().sum::<usize>() + 16;
-    let text_chars = ((column.saturating_sub(net_offset + 16)) as f64 / CHAR_W) as usize;
+    let width = gutter + column * trace.runs.len().max(1);
+    let height = header + heights.iter().sum::<usize>() + 16;
+    let gutter_chars = chars_in(gutter.saturating_sub(18), true);
 
+    let class = if width > WIDE {
+        "timeline wide"
+    } else {
+        "timeline"
+    };
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"timeline\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"{FONT}\" font-size=\"12\" role=\"img\" aria-labelledby=\"timeline-title\">"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"{class}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"{FONT}\" font-size=\"12\" role=\"img\" aria-labelledby=\"timeline-title\">"
     );
     let _ = writeln!(
         out,
@@ -380,7 +596,7 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
     );
 
     // Row stripes and the step gutter.
-    let mut y = HEADER;
+    let mut y = header;
     for (i, h) in heights.iter().enumerate() {
         let fill = if i % 2 == 0 { "#f6f8fa" } else { "#ffffff" };
         let _ = writeln!(
@@ -402,14 +618,14 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
                 out,
                 "<text x=\"14\" y=\"{}\" fill=\"{INK}\" font-weight=\"600\" class=\"step\">{}</text>",
                 y + ROW_PAD + 12,
-                escape_xml(&fit(&format!("{}. {what}", i + 1), 20))
+                escape_xml(&fit(&format!("{}. {what}", i + 1), gutter_chars))
             );
             if !from.is_empty() {
                 let _ = writeln!(
                     out,
                     "<text x=\"14\" y=\"{}\" fill=\"{GREY}\" class=\"step-from\">{}</text>",
                     y + ROW_PAD + 12 + LINE,
-                    escape_xml(&fit(&from, 20))
+                    escape_xml(&fit(&from, gutter_chars))
                 );
             }
         }
@@ -417,15 +633,15 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
     }
     let _ = writeln!(
         out,
-        "<line x1=\"{GUTTER}\" y1=\"0\" x2=\"{GUTTER}\" y2=\"{height}\" stroke=\"#d0d7de\"/>"
+        "<line x1=\"{gutter}\" y1=\"0\" x2=\"{gutter}\" y2=\"{height}\" stroke=\"#d0d7de\"/>"
     );
 
     for (run_index, run) in trace.runs.iter().enumerate() {
-        let x0 = GUTTER + column * run_index;
+        let x0 = gutter + column * run_index;
         let net_x = x0 + net_offset;
         let lane_x = |name: &str| -> usize {
             let i = lanes.iter().position(|l| l == name).unwrap_or(0);
-            x0 + LANE_LEFT + LANE_GAP * i
+            x0 + layout.lane(i)
         };
         if run_index > 0 {
             let _ = writeln!(
@@ -439,11 +655,17 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
             "<g class=\"run\" data-run=\"{run_index}\" data-browser=\"{}\">",
             escape_xml(&run.browser)
         );
+        // A browser name is about 9.5 units a character (15, bold).
+        let name_chars = (column.saturating_sub(20) as f64 / 9.5) as usize;
         let _ = writeln!(
             out,
             "<text x=\"{}\" y=\"24\" fill=\"{INK}\" font-size=\"15\" font-weight=\"700\" class=\"browser\">{}</text>",
             x0 + 14,
-            escape_xml(&run.browser)
+            escape_xml(&if layout.lanes {
+                run.browser.clone()
+            } else {
+                fit(&run.browser, name_chars)
+            })
         );
         let any_expect = run.steps.iter().any(|s| !s.expect.is_empty());
         if any_expect {
@@ -452,50 +674,58 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
             } else {
                 ("an expectation fails", RED)
             };
-            let _ = writeln!(
-                out,
-                "<text x=\"{}\" y=\"24\" fill=\"{color}\" text-anchor=\"end\" class=\"verdict\">{label}</text>",
-                x0 + column - 14
-            );
+            if layout.lanes {
+                let _ = writeln!(
+                    out,
+                    "<text x=\"{}\" y=\"24\" fill=\"{color}\" text-anchor=\"end\" class=\"verdict\">{label}</text>",
+                    x0 + column - 14
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "<text x=\"{}\" y=\"42\" fill=\"{color}\" class=\"verdict\">{label}</text>",
+                    x0 + 14
+                );
+            }
         }
-        // Lanes: frames, then the network.
-        for name in &lanes {
-            let x = lane_x(name);
+        if layout.lanes {
+            // Lanes: frames, then the network.
+            for name in &lanes {
+                let x = lane_x(name);
+                let _ = writeln!(
+                    out,
+                    "<text x=\"{x}\" y=\"{}\" fill=\"{GREY}\" text-anchor=\"middle\" class=\"lane-label\">{}</text>",
+                    header - 12,
+                    escape_xml(&fit(name, 10))
+                );
+                let _ = writeln!(
+                    out,
+                    "<line x1=\"{x}\" y1=\"{header}\" x2=\"{x}\" y2=\"{}\" stroke=\"#8c959f\" stroke-dasharray=\"3 3\" class=\"lane\"/>",
+                    height - 8
+                );
+            }
             let _ = writeln!(
                 out,
-                "<text x=\"{x}\" y=\"{}\" fill=\"{GREY}\" text-anchor=\"middle\" class=\"lane-label\">{}</text>",
-                HEADER - 12,
-                escape_xml(&fit(name, 10))
+                "<text x=\"{net_x}\" y=\"{}\" fill=\"{GREY}\" text-anchor=\"middle\" class=\"lane-label\">network</text>",
+                header - 12
             );
             let _ = writeln!(
                 out,
-                "<line x1=\"{x}\" y1=\"{HEADER}\" x2=\"{x}\" y2=\"{}\" stroke=\"#8c959f\" stroke-dasharray=\"3 3\" class=\"lane\"/>",
+                "<line x1=\"{net_x}\" y1=\"{header}\" x2=\"{net_x}\" y2=\"{}\" stroke=\"#8c959f\" class=\"lane\"/>",
                 height - 8
             );
         }
-        let _ = writeln!(
-            out,
-            "<text x=\"{net_x}\" y=\"{}\" fill=\"{GREY}\" text-anchor=\"middle\" class=\"lane-label\">network</text>",
-            HEADER - 12
-        );
-        let _ = writeln!(
-            out,
-            "<line x1=\"{net_x}\" y1=\"{HEADER}\" x2=\"{net_x}\" y2=\"{}\" stroke=\"#8c959f\" class=\"lane\"/>",
-            height - 8
-        );
 
-        let mut row_y = HEADER;
+        let request_x = x0 + layout.request_text();
+        let request_width = layout.width_from(layout.request_text());
+        let mut row_y = header;
         for (step_index, h) in heights.iter().enumerate() {
             let Some(step) = run.steps.get(step_index) else {
                 row_y += h;
                 continue;
             };
             let scen_step = scenario.steps.get(step_index);
-            let from = step
-                .from
-                .clone()
-                .or_else(|| scen_step.and_then(|s| s.from.clone()))
-                .unwrap_or_else(|| "top".to_string());
+            let from = step_from(step, scen_step);
             let mut line_y = row_y + ROW_PAD + 12;
             for (request_index, r) in step.requests.iter().enumerate() {
                 let labels = request_labels(r);
@@ -519,16 +749,24 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
                     "<g class=\"req\" tabindex=\"0\" data-run=\"{run_index}\" data-step=\"{step_index}\" data-request=\"{request_index}\">"
                 );
                 let _ = writeln!(out, "<title>{}</title>", escape_xml(&request_title(r)));
-                let box_h = labels.len() * LINE;
+                let box_lines: usize = labels
+                    .iter()
+                    .map(|l| label_lines(l, request_width).len())
+                    .sum();
                 let _ = writeln!(
                     out,
                     "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"transparent\" class=\"hit\"/>",
                     x0 + 4,
                     line_y - 13,
                     column - 8,
-                    box_h + 2
+                    box_lines * LINE + 2
                 );
                 let ax = lane_x(&from);
+                let to_x = if layout.lanes {
+                    net_x - 2
+                } else {
+                    request_x - 6
+                };
                 let _ = writeln!(
                     out,
                     "<circle cx=\"{ax}\" cy=\"{}\" r=\"3.5\" fill=\"{stroke}\"/>",
@@ -536,11 +774,11 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
                 );
                 let _ = writeln!(
                     out,
-                    "<line x1=\"{ax}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{stroke}\" stroke-width=\"1.8\"{dash} marker-end=\"url(#{marker})\" class=\"arrow\"/>",
-                    net_x - 2,
+                    "<line x1=\"{ax}\" y1=\"{y}\" x2=\"{to_x}\" y2=\"{y}\" stroke=\"{stroke}\" stroke-width=\"1.8\"{dash} marker-end=\"url(#{marker})\" class=\"arrow\"/>",
                     y = line_y - 4
                 );
-                if step.kind == "iframe"
+                if layout.lanes
+                    && step.kind == "iframe"
                     && request_index + 1 == step.requests.len()
                     && let Some(name) = scen_step.and_then(|s| s.name.as_deref())
                 {
@@ -555,8 +793,7 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
                     }
                 }
                 for label in &labels {
-                    text(&mut out, net_x + 10, line_y, label, text_chars, None);
-                    line_y += LINE;
+                    line_y += LINE * text(&mut out, request_x, line_y, label, request_width);
                 }
                 out.push_str("</g>\n");
             }
@@ -570,17 +807,11 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
                         line_y - 4
                     );
                 }
-                let chars =
-                    (column.saturating_sub(ax.saturating_sub(x0) + 24) as f64 / CHAR_W) as usize;
-                let chars = chars.max(text_chars);
-                let x = if step.requests.is_empty() {
-                    ax + 10
-                } else {
-                    net_x + 10
-                };
+                let lane = lanes.iter().position(|l| *l == from).unwrap_or(0);
+                let rel = layout.step_text(lane, !step.requests.is_empty());
+                let width = layout.width_from(rel);
                 for label in &extra {
-                    text(&mut out, x, line_y, label, chars, None);
-                    line_y += LINE;
+                    line_y += LINE * text(&mut out, x0 + rel, line_y, label, width);
                 }
             }
             if step.requests.is_empty() && extra.is_empty() {
@@ -596,23 +827,4 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
     }
     out.push_str("</svg>\n");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_everything_xml_cares_about() {
-        assert_eq!(
-            escape_xml("<a href=\"x\">&'\u{1}"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{FFFD}"
-        );
-    }
-
-    #[test]
-    fn fit_cuts_with_an_ellipsis() {
-        assert_eq!(fit("abcdef", 4), "abc…");
-        assert_eq!(fit("abc", 4), "abc");
-    }
 }

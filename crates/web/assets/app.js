@@ -375,7 +375,11 @@ function renderScenario({ trace, svg }) {
   const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
   const wrap = h('div', { class: 'timeline-wrap' });
   if (doc.documentElement && doc.documentElement.nodeName === 'svg') {
-    wrap.append(document.importNode(doc.documentElement, true));
+    const picture = document.importNode(doc.documentElement, true);
+    // Several browsers: the picture may leave the page's column and scale
+    // down to the window (app.css), so that they stay side by side.
+    if (picture.classList.contains('wide')) wrap.classList.add('wide');
+    wrap.append(picture);
   } else {
     wrap.append(h('p', { class: 'error' }, 'The timeline could not be drawn.'));
   }
