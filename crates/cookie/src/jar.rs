@@ -1,5 +1,7 @@
 //! RFC 6265bis §5.7 "Storage Model" and §5.8 "Retrieval Model": the cookie jar.
 
+use std::sync::Arc;
+
 use cookie_doctor_site::{Host, PublicSuffixList, domain_match};
 
 use crate::parse::{PathAttribute, SameSite, SetCookie, parse_set_cookie};
@@ -26,16 +28,16 @@ pub struct Env<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cookie {
     /// The name (bytes: cookies are not necessarily UTF-8).
-    pub name: Box<[u8]>,
+    pub name: Arc<[u8]>,
     /// The value.
-    pub value: Box<[u8]>,
+    pub value: Arc<[u8]>,
     /// The domain: the canonical host for a host-only cookie, else the Domain
     /// attribute (lowercase, no leading dot).
-    pub domain: Box<str>,
+    pub domain: Arc<str>,
     /// Sent only to exactly `domain`.
     pub host_only: bool,
     /// The path.
-    pub path: Box<[u8]>,
+    pub path: Arc<[u8]>,
     /// When the cookie expires; `None` for a session cookie.
     pub expiry: Option<Time>,
     /// When it was first created (kept across overwrites, §5.7 step 23).
@@ -54,7 +56,7 @@ pub struct Cookie {
     /// The partition, `None` for the unpartitioned jar.
     pub partition: Option<PartitionKey>,
     /// The registrable domain of `domain` (or `domain` itself), for per-site limits.
-    site_key: Box<str>,
+    site_key: Arc<str>,
     /// Insertion order, to order cookies created in the same second.
     sequence: u64,
 }
@@ -535,7 +537,7 @@ impl CookieJar {
         let cookie = Cookie {
             name: parsed.name.into(),
             value: parsed.value.into(),
-            domain: domain.into_boxed_str(),
+            domain: domain.into(),
             host_only,
             path: path.into(),
             expiry,
@@ -780,7 +782,7 @@ impl CookieJar {
         let host_is_ip = url.host().is_ip();
         let request_path = url.path().as_bytes();
         let secure_url = url.is_secure(policy);
-        let mut request_site: Option<Box<str>> = None;
+        let mut request_site: Option<Arc<str>> = None;
 
         // (index, path length, creation, sequence) of each cookie to send.
         let mut sent: Vec<(usize, usize, Time, u64)> = Vec::new();
@@ -906,7 +908,7 @@ fn has_empty_label(domain: &str) -> bool {
 }
 
 /// The registrable domain of a cookie domain or host, or the text itself.
-fn site_key_of(domain: &str, psl: &dyn PublicSuffixList) -> Box<str> {
+fn site_key_of(domain: &str, psl: &dyn PublicSuffixList) -> Arc<str> {
     psl.registrable_domain(domain).unwrap_or(domain).into()
 }
 
