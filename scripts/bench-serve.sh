@@ -82,8 +82,8 @@ run_oha() {
     label="$rate/s offered over $conns connections"
   fi
   "$oha_bin" --no-tui -z "${secs}s" -w -c "$conns" "${limit[@]}" -m POST -H 'Content-Type: application/json' \
-    -D "$work/body.json" --output-format json "$endpoint" >"$work/oha-$conns.json"
-  python3 - "$work/oha-$conns.json" "$label" <<'PY'
+    -D "$work/body.json" --output-format json "$endpoint" >"$work/oha-$conns${rate:+-$rate}.json"
+  python3 - "$work/oha-$conns${rate:+-$rate}.json" "$label" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 s = d.get("summary", {})
@@ -126,4 +126,16 @@ if [ "$tool" = oha ]; then
   for rate in ${BENCH_RATES:-5000 1000}; do
     "run_oha" 500 "$seconds" "$rate"
   done
+  # The peer in the same run: the same server answering GET /api/config (no
+  # analysis) at 500 connections — what the HTTP stack alone allows; the ratio
+  # says how much of the budget the analysis takes.
+  "$oha_bin" --no-tui -z "${seconds}s" -w -c 500 --output-format json "${url}api/config" >"$work/oha-config.json"
+  python3 - "$work/oha-500.json" "$work/oha-config.json" <<'PY'
+import json, sys
+check = json.load(open(sys.argv[1]))["summary"].get("requestsPerSec", 0.0)
+floor = json.load(open(sys.argv[2]))["summary"].get("requestsPerSec", 0.0)
+ratio = check / floor if floor else 0.0
+print(f"  peer: GET /api/config {floor:8.1f} requests/s at 500 connections; "
+      f"POST /api/check at 500 connections / config = {ratio:.3f}x")
+PY
 fi

@@ -47,12 +47,6 @@ impl CookieLine {
         self.pair.split_once('=').map_or("", |(n, _)| n.trim())
     }
 
-    /// Whether the line has a non-empty name before an `=` (a lone value is
-    /// nameless in the specification, a name in Firefox).
-    pub fn pair_has_name(&self) -> bool {
-        !self.name().is_empty()
-    }
-
     /// The cookie value.
     pub fn value(&self) -> &str {
         self.pair

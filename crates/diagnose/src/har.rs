@@ -25,7 +25,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::Read;
 
-use cookie_doctor_cookie::{CookieJar, CookieUrl, Env, Reason, Time, is_safe_method};
+use cookie_doctor_cookie::{
+    CookieJar, CookieUrl, Env, Reason, Time, is_safe_method, parse_set_cookie,
+};
 use cookie_doctor_engine::cookies::{self, RequestCookieFacts};
 use cookie_doctor_engine::{CookieRef, ExcludedCookie};
 use cookie_doctor_fetch::{RequestContext, RequestShape, request_context};
@@ -597,6 +599,7 @@ impl<'a> HarReplay<'a> {
                 &mut self.jar,
                 &env,
                 line,
+                &parse_set_cookie(line.as_bytes()),
                 &cookie_url,
                 &context,
                 facts,

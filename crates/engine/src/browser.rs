@@ -1126,7 +1126,7 @@ impl<'a> Browser<'a> {
         unpartitioned_access: bool,
     ) -> SetCookieTrace {
         let env = self.env();
-        cookies::receive_parsed_set_cookie(
+        cookies::receive_set_cookie(
             self.profile,
             &mut self.jar,
             &env,
@@ -1140,29 +1140,6 @@ impl<'a> Browser<'a> {
                 include_credentials,
                 unpartitioned_access,
             },
-        )
-    }
-
-    fn write_cookie(
-        &mut self,
-        line: &str,
-        url: &CookieUrl,
-        api: Api,
-        context: &RequestContext,
-        top_level_navigation: bool,
-        unpartitioned_access: bool,
-    ) -> SetCookieTrace {
-        let env = self.env();
-        cookies::write_cookie(
-            self.profile,
-            &mut self.jar,
-            &env,
-            line,
-            url,
-            api,
-            context,
-            top_level_navigation,
-            unpartitioned_access,
         )
     }
 
@@ -1238,7 +1215,19 @@ impl<'a> Browser<'a> {
         let Some((url, context, unpartitioned)) = self.document_context(frame) else {
             return rejected(line, vec![Reason::InvalidHost], None);
         };
-        self.write_cookie(line, &url, Api::Script, &context, false, unpartitioned)
+        let env = self.env();
+        cookies::write_cookie(
+            self.profile,
+            &mut self.jar,
+            &env,
+            line,
+            &parse_set_cookie(line.as_bytes()),
+            &url,
+            Api::Script,
+            &context,
+            false,
+            unpartitioned,
+        )
     }
 
     fn request_storage_access(&mut self, frame: usize) -> String {

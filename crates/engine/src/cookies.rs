@@ -9,7 +9,7 @@
 
 use cookie_doctor_cookie::{
     Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason, SameSite,
-    SetContext, SetCookie, SetOutcome, parse_set_cookie,
+    SetContext, SetCookie, SetOutcome,
 };
 use cookie_doctor_fetch::{ContextKnobs, RequestContext};
 use cookie_doctor_profiles::{Profile, RedirectChain, ThirdPartyCookies};
@@ -144,26 +144,12 @@ pub fn cookies_for_request(
     (sent, excluded)
 }
 
-/// A Set-Cookie line received on a response: without credentials nothing is
-/// stored (Fetch §4.6 HTTP-network fetch: Set-Cookie is stored only "if
-/// includeCredentials is true"); else [`write_cookie`].
-pub fn receive_set_cookie(
-    profile: &Profile,
-    jar: &mut CookieJar,
-    env: &Env<'_>,
-    line: &str,
-    url: &CookieUrl,
-    context: &RequestContext,
-    facts: RequestCookieFacts,
-) -> SetCookieTrace {
-    let parsed = parse_set_cookie(line.as_bytes());
-    receive_parsed_set_cookie(profile, jar, env, line, &parsed, url, context, facts)
-}
-
-/// [`receive_set_cookie`] for a line already parsed (RFC 6265bis §5.6): a
-/// response that reaches several requests of a run is parsed once.
+/// A Set-Cookie line received on a response, parsed (RFC 6265bis §5.6; a
+/// response that reaches several requests is parsed once): without
+/// credentials nothing is stored (Fetch §4.6 HTTP-network fetch: Set-Cookie is
+/// stored only "if includeCredentials is true"); else [`write_cookie`].
 #[allow(clippy::too_many_arguments)]
-pub fn receive_parsed_set_cookie(
+pub fn receive_set_cookie(
     profile: &Profile,
     jar: &mut CookieJar,
     env: &Env<'_>,
@@ -176,7 +162,7 @@ pub fn receive_parsed_set_cookie(
     if !facts.include_credentials {
         return rejected(line, vec![Reason::CredentialsNotIncludedOnStore], None);
     }
-    write_parsed_cookie(
+    write_cookie(
         profile,
         jar,
         env,
@@ -190,39 +176,11 @@ pub fn receive_parsed_set_cookie(
     )
 }
 
-/// A cookie write (a Set-Cookie line or a `document.cookie` assignment): the
-/// profile decides the partition (CHIPS, third-party blocking or
-/// partitioning) or refuses, then RFC 6265bis §5.6–5.7 in the jar.
+/// A cookie write (a parsed Set-Cookie line or `document.cookie` assignment):
+/// the profile decides the partition (CHIPS, third-party blocking or
+/// partitioning) or refuses, then RFC 6265bis §5.7 in the jar.
 #[allow(clippy::too_many_arguments)]
 pub fn write_cookie(
-    profile: &Profile,
-    jar: &mut CookieJar,
-    env: &Env<'_>,
-    line: &str,
-    url: &CookieUrl,
-    api: Api,
-    context: &RequestContext,
-    top_level_navigation: bool,
-    unpartitioned_access: bool,
-) -> SetCookieTrace {
-    let parsed = parse_set_cookie(line.as_bytes());
-    write_parsed_cookie(
-        profile,
-        jar,
-        env,
-        line,
-        &parsed,
-        url,
-        api,
-        context,
-        top_level_navigation,
-        unpartitioned_access,
-    )
-}
-
-/// [`write_cookie`] for a line already parsed (RFC 6265bis §5.6).
-#[allow(clippy::too_many_arguments)]
-pub fn write_parsed_cookie(
     profile: &Profile,
     jar: &mut CookieJar,
     env: &Env<'_>,

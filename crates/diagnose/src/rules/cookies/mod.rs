@@ -211,8 +211,10 @@ pub fn probe_many(cx: &RuleContext<'_>, wanted: &[(usize, CookieLine)]) {
         let name = fixed.name().to_string();
         // A nameless cookie's name depends on the browser (Firefox turns a lone
         // value into a name): probe it by itself.
-        let named = fixed.pair_has_name();
-        if !named || interacts(cx, *index, fixed) || alone.iter().any(|(_, l, _)| *l == key.1) {
+        if name.is_empty()
+            || interacts(cx, *index, fixed)
+            || alone.iter().any(|(_, l, _)| *l == key.1)
+        {
             probe(cx, *index, fixed);
         } else {
             alone.push((*index, key.1, name));
@@ -234,35 +236,20 @@ pub fn probe_many(cx: &RuleContext<'_>, wanted: &[(usize, CookieLine)]) {
         .min()
         .unwrap_or(usize::MAX);
     let contexts = probe_contexts(cx);
-    let mut batch: Vec<(usize, String, String)> = Vec::new();
-    let mut bytes = 0usize;
     let mut pending = alone.into_iter().peekable();
-    while pending.peek().is_some() || !batch.is_empty() {
-        let next = pending.next_if(|(_, line, name)| {
-            batch.len() < max_count
-                && bytes.saturating_add(line.len()) <= max_bytes
-                && !batch.iter().any(|(_, _, n)| n == name)
-        });
-        if let Some(item) = next {
+    while pending.peek().is_some() {
+        let mut batch: Vec<(usize, String, String)> = Vec::new();
+        let mut bytes = 0usize;
+        // A batch takes lines while they fit; a line over a limit by itself
+        // runs alone, as its solo probe would.
+        while let Some(item) = pending.next_if(|(_, line, name)| {
+            batch.is_empty()
+                || (batch.len() < max_count
+                    && bytes.saturating_add(line.len()) <= max_bytes
+                    && !batch.iter().any(|(_, _, n)| n == name))
+        }) {
             bytes = bytes.saturating_add(item.1.len());
             batch.push(item);
-            continue;
-        }
-        if batch.is_empty() {
-            // One line alone is over a limit: probe it by itself.
-            if let Some((index, line, _)) = pending.next() {
-                let matrix = delivery_matrix_in(
-                    std::slice::from_ref(&line),
-                    cx.deployment,
-                    cx.profiles,
-                    cx.psl,
-                    cx.now,
-                    &contexts,
-                );
-                let cells = matrix.cells.into_iter().next().unwrap_or_default();
-                cx.probes.borrow_mut().insert((index, line), cells);
-            }
-            continue;
         }
         let lines: Vec<String> = batch.iter().map(|(_, l, _)| l.clone()).collect();
         let matrix = delivery_matrix_in(
@@ -274,10 +261,9 @@ pub fn probe_many(cx: &RuleContext<'_>, wanted: &[(usize, CookieLine)]) {
             &contexts,
         );
         let mut cache = cx.probes.borrow_mut();
-        for ((index, line, _), cells) in batch.drain(..).zip(matrix.cells) {
+        for ((index, line, _), cells) in batch.into_iter().zip(matrix.cells) {
             cache.insert((index, line), cells);
         }
-        bytes = 0;
     }
 }
 
