@@ -212,6 +212,16 @@ mod tests {
     }
 
     #[test]
+    fn a_doubled_header_name_stays_in_the_cookie_name_and_round_trips() {
+        // Found by the `check` fuzz target: only one `Set-Cookie:` is the header
+        // name; the second belongs to the name-value pair (§5.6 step 2).
+        let line = CookieLine::parse("Set-Cookie: Set-Cookie: csrftoken=x;\u{16}Path=/");
+        assert_eq!(line.name(), "Set-Cookie: csrftoken");
+        assert_eq!(CookieLine::parse(&line.header()), line);
+        assert_ne!(CookieLine::parse(&line.value_line()), line);
+    }
+
+    #[test]
     fn repeated_attributes_collapse_into_one() {
         let mut line = CookieLine::parse("a=1; Path=/x; Secure; Path=/y");
         assert_eq!(line.get("path"), Some(Some("/y")));
