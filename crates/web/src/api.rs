@@ -13,7 +13,7 @@ use cookie_doctor_diagnose::matrix::Deployment;
 use cookie_doctor_inputs::HarError;
 use cookie_doctor_inputs::{Scenario, parse_scenario, set_cookie_line};
 use cookie_doctor_profiles::Profile;
-use cookie_doctor_report::to_json;
+use cookie_doctor_report::to_json_compact;
 use cookie_doctor_scan::{ScanError, ScanOptions};
 use cookie_doctor_site::Origin;
 use cookie_doctor_site::PublicSuffixList;
@@ -112,7 +112,7 @@ pub(crate) const SET_COOKIE: &[Story] = &[
     },
 ];
 
-/// A JSON answer: the text as `to_json` writes it.
+/// A JSON answer: the text as `to_json_compact` writes it.
 fn json_text(text: String) -> Response {
     ([(CONTENT_TYPE, "application/json")], text).into_response()
 }
@@ -190,7 +190,7 @@ async fn blocking<T: Send + 'static>(
 /// `GET /api/config`: what the page should show.
 pub(crate) async fn config(State(state): State<AppState>) -> Response {
     let browsers: Vec<&str> = state.profiles.iter().map(|p| p.name.as_str()).collect();
-    json_text(to_json(&serde_json::json!({
+    json_text(to_json_compact(&serde_json::json!({
         "version": env!("CARGO_PKG_VERSION"),
         "allow_scan": state.allow_scan,
         "browsers": browsers,
@@ -217,7 +217,7 @@ pub(crate) async fn examples() -> Response {
             })
         })
         .collect();
-    json_text(to_json(
+    json_text(to_json_compact(
         &serde_json::json!({"scenarios": scenarios, "set_cookie": set_cookie}),
     ))
 }
@@ -380,7 +380,7 @@ async fn check_inner(
     let psl = state.psl.clone();
     let now = state.now();
     blocking(state, move || {
-        to_json(&check::check(
+        to_json_compact(&check::check(
             &lines,
             &deployment,
             &profiles,
@@ -480,9 +480,11 @@ pub(crate) async fn simulate(
     match run_scenario(&state, &headers, body).await {
         Ok((scenario, trace)) if with_svg => {
             let svg = cookie_doctor_report::timeline_svg::render_timeline_svg(&scenario, &trace);
-            json_text(to_json(&serde_json::json!({"trace": trace, "svg": svg})))
+            json_text(to_json_compact(
+                &serde_json::json!({"trace": trace, "svg": svg}),
+            ))
         }
-        Ok((_, trace)) => json_text(to_json(&trace)),
+        Ok((_, trace)) => json_text(to_json_compact(&trace)),
         Err(e) => e.into_response(),
     }
 }
@@ -547,7 +549,7 @@ pub(crate) async fn har(State(state): State<AppState>, headers: HeaderMap, body:
     }
     .await;
     match result {
-        Ok(value) => json_text(to_json(&value)),
+        Ok(value) => json_text(to_json_compact(&value)),
         Err(e) => e.into_response(),
     }
 }
@@ -637,7 +639,7 @@ pub(crate) async fn scan(
     }
     .await;
     match result {
-        Ok(value) => json_text(to_json(&value)),
+        Ok(value) => json_text(to_json_compact(&value)),
         Err(e) => e.into_response(),
     }
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use cookie_doctor_cookie::{REASONS, ReasonInfo, lookup_reason};
 use cookie_doctor_diagnose::rules::{self, RuleDoc};
 use cookie_doctor_report::rules_doc::{Explained, RuleDocJson};
-use cookie_doctor_report::to_json;
+use cookie_doctor_report::to_json_compact;
 
 use crate::error::{ApiError, shorten};
 
@@ -52,7 +52,11 @@ pub(crate) async fn explain_json(code: Result<Path<String>, PathRejection>) -> R
         .map(|r| Explained::Reason(r))
         .chain(docs.iter().map(|d| Explained::Rule(RuleDocJson::new(d))))
         .collect();
-    ([(CONTENT_TYPE, "application/json")], to_json(&entries)).into_response()
+    (
+        [(CONTENT_TYPE, "application/json")],
+        to_json_compact(&entries),
+    )
+        .into_response()
 }
 
 /// Escapes text for HTML element content and double-quoted attributes.

@@ -1,6 +1,7 @@
 //! Handler tests: the app built by `cookie_doctor_web::app`, driven with
-//! `tower::ServiceExt::oneshot` (no socket). The JSON answers must equal what
-//! the CLI prints (the same library calls, serialised by `to_json`).
+//! `tower::ServiceExt::oneshot` (no socket). The JSON answers must be the
+//! same JSON value as what the CLI prints (the same library calls; the CLI
+//! indents with `to_json`, the API writes it compact with `to_json_compact`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::Arc;
@@ -96,6 +97,17 @@ fn cli_check_json() -> String {
     cookie_doctor_report::to_json(&report)
 }
 
+/// The API's answer is the CLI's JSON value, written compact on one line.
+fn assert_same_json(api: &str, cli: &str) {
+    let a: serde_json::Value = serde_json::from_str(api).unwrap();
+    let c: serde_json::Value = serde_json::from_str(cli).unwrap();
+    assert_eq!(a, c);
+    assert!(
+        api.ends_with('\n') && !api.trim_end().contains('\n'),
+        "not compact"
+    );
+}
+
 #[tokio::test]
 async fn check_answers_exactly_the_cli_json_for_the_seed_story() {
     let body = serde_json::json!({
@@ -106,7 +118,7 @@ async fn check_answers_exactly_the_cli_json_for_the_seed_story() {
     let a = send(post("/api/check", "application/json", body.to_string())).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     assert_eq!(a.headers[header::CONTENT_TYPE], "application/json");
-    assert_eq!(a.body, cli_check_json());
+    assert_same_json(&a.body, &cli_check_json());
     // And it says what the seed story is about.
     let json = a.json();
     let session = &json["cookies"][0];
@@ -144,7 +156,7 @@ async fn simulate_answers_the_cli_trace_json() {
     let profiles: Vec<_> = cookie_doctor_profiles::builtin();
     let trace =
         cookie_doctor_engine::simulate(&scenario, &profiles, &BuiltinPsl, Time::from_unix(NOW));
-    assert_eq!(a.body, cookie_doctor_report::to_json(&trace));
+    assert_same_json(&a.body, &cookie_doctor_report::to_json(&trace));
     // The same through the JSON form of the body.
     let body = serde_json::json!({ "toml": SCENARIO });
     let b = send(post("/api/simulate", "application/json", body.to_string())).await;
