@@ -57,6 +57,11 @@ pub struct Cookie {
     pub partition: Option<PartitionKey>,
     /// The registrable domain of `domain` (or `domain` itself), for per-site limits.
     site_key: Arc<str>,
+    /// `name` as text (invalid UTF-8 replaced), made once when stored: traces
+    /// and reports name the cookie many times.
+    name_text: Arc<str>,
+    /// `path` as text.
+    path_text: Arc<str>,
     /// Insertion order, to order cookies created in the same second.
     sequence: u64,
 }
@@ -64,7 +69,18 @@ pub struct Cookie {
 impl Cookie {
     /// The name as text (invalid UTF-8 replaced).
     pub fn name_str(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.name)
+        std::borrow::Cow::Borrowed(&self.name_text)
+    }
+
+    /// The name as shared text (invalid UTF-8 replaced): a copy is a
+    /// reference count.
+    pub fn name_text(&self) -> &Arc<str> {
+        &self.name_text
+    }
+
+    /// The path as shared text.
+    pub fn path_text(&self) -> &Arc<str> {
+        &self.path_text
     }
 
     /// The value as text (invalid UTF-8 replaced).
@@ -74,7 +90,7 @@ impl Cookie {
 
     /// The path as text.
     pub fn path_str(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.path)
+        std::borrow::Cow::Borrowed(&self.path_text)
     }
 
     /// Whether the cookie outlives the session (it had Expires or Max-Age).
@@ -531,15 +547,41 @@ impl CookieJar {
         // Steps 20–22 and layered-cookies: prefixes, case-insensitively.
         self.check_prefixes(parsed, host_only, path, ctx, policy, &mut reasons);
 
+        // Step 23 looks for the cookie with the same name, domain, host-only-flag
+        // and path. Found (a server re-sending its cookie, the common case), the
+        // new cookie shares its byte fields instead of copying them again; else
+        // a cookie of the same domain lends its domain and site key.
+        let existing = self.cookies.iter().position(|old| {
+            old.same_identity(
+                parsed.name,
+                &domain,
+                host_only,
+                path,
+                ctx.partition.as_ref(),
+            )
+        });
+        let namesake = existing.and_then(|i| self.cookies.get(i));
+        let same_domain = namesake.or_else(|| self.cookies.iter().find(|c| *c.domain == *domain));
+        let (domain, site_key): (Arc<str>, Arc<str>) = match same_domain {
+            Some(c) => (c.domain.clone(), c.site_key.clone()),
+            None => {
+                let site_key = site_key_of(&domain, env.psl);
+                (domain.into(), site_key)
+            }
+        };
         let partition = ctx.partition.clone();
-        let site_key = site_key_of(&domain, env.psl);
         let sequence = self.next_sequence;
+        let text = |bytes: &[u8]| -> Arc<str> { String::from_utf8_lossy(bytes).into() };
         let cookie = Cookie {
-            name: parsed.name.into(),
-            value: parsed.value.into(),
-            domain: domain.into(),
+            name: namesake.map_or_else(|| parsed.name.into(), |c| c.name.clone()),
+            name_text: namesake.map_or_else(|| text(parsed.name), |c| c.name_text.clone()),
+            value: namesake
+                .filter(|c| *c.value == *parsed.value)
+                .map_or_else(|| parsed.value.into(), |c| c.value.clone()),
+            domain,
             host_only,
-            path: path.into(),
+            path: namesake.map_or_else(|| path.into(), |c| c.path.clone()),
+            path_text: namesake.map_or_else(|| text(path), |c| c.path_text.clone()),
             expiry,
             creation: env.now,
             last_access: env.now,
@@ -570,16 +612,8 @@ impl CookieJar {
             }
         }
 
-        // Step 23: the cookie with the same name, domain, host-only-flag and path.
-        let existing = self.cookies.iter().position(|old| {
-            old.same_identity(
-                &cookie.name,
-                &cookie.domain,
-                cookie.host_only,
-                &cookie.path,
-                cookie.partition.as_ref(),
-            )
-        });
+        // Step 23: the cookie with the same name, domain, host-only-flag and path
+        // (`existing`, found above).
         if let Some(old) = existing.and_then(|i| self.cookies.get(i)) {
             // Step 23.2: "If the newly-created cookie was received from a "non-HTTP"
             // API and the old-cookie's http-only-flag is true, abort".

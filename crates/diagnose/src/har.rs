@@ -24,6 +24,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Read;
+use std::sync::Arc;
 
 use cookie_doctor_cookie::{
     CookieJar, CookieUrl, Env, Reason, Time, is_safe_method, parse_set_cookie,
@@ -598,7 +599,7 @@ impl<'a> HarReplay<'a> {
                 profile,
                 &mut self.jar,
                 &env,
-                line,
+                &Arc::from(line),
                 &parse_set_cookie(line.as_bytes()),
                 &cookie_url,
                 &context,
@@ -611,9 +612,9 @@ impl<'a> HarReplay<'a> {
                 {
                     self.set_at.insert(
                         (
-                            c.name.clone(),
-                            c.domain.clone(),
-                            c.path.clone(),
+                            c.name.to_string(),
+                            c.domain.to_string(),
+                            c.path.to_string(),
                             c.partition.clone(),
                         ),
                         entry.index,
@@ -627,7 +628,7 @@ impl<'a> HarReplay<'a> {
                     cookie: outcome
                         .cookie
                         .as_ref()
-                        .map(|c| c.name.clone())
+                        .map(|c| c.name.to_string())
                         .unwrap_or_else(|| set_cookie_name(line)),
                     line: if self.show_values {
                         line.to_string()
@@ -776,15 +777,15 @@ impl<'a> HarReplay<'a> {
         sink: &mut dyn FnMut(HarFinding),
     ) {
         self.summary.requests_compared = self.summary.requests_compared.saturating_add(1);
-        let mut names: Vec<&str> = sent.iter().map(|c| c.name.as_str()).collect();
+        let mut names: Vec<&str> = sent.iter().map(|c| &*c.name).collect();
         names.extend(actual.iter().map(String::as_str));
         names.sort_unstable();
         names.dedup();
         for name in names {
-            let model = sent.iter().filter(|c| c.name == name).count();
+            let model = sent.iter().filter(|c| *c.name == *name).count();
             let browser = actual.iter().filter(|c| *c == name).count();
             let withheld: Vec<&ExcludedCookie> =
-                excluded.iter().filter(|e| e.name == name).collect();
+                excluded.iter().filter(|e| *e.name == *name).collect();
             if browser > model && withheld.is_empty() && model == 0 {
                 // Not in the model's jar at all: set before the recording, by
                 // script, or in a way the HAR does not show.
@@ -815,7 +816,7 @@ impl<'a> HarReplay<'a> {
             });
         }
         for e in excluded {
-            if !actual.contains(&e.name) {
+            if !actual.iter().any(|a| **a == *e.name) {
                 self.not_sent(entry, e, sink);
             }
         }
@@ -824,9 +825,9 @@ impl<'a> HarReplay<'a> {
     fn not_sent(&mut self, entry: &HarEntry, e: &ExcludedCookie, sink: &mut dyn FnMut(HarFinding)) {
         self.summary.not_sent = self.summary.not_sent.saturating_add(1);
         let key = (
-            e.name.clone(),
-            e.domain.clone(),
-            e.path.clone(),
+            e.name.to_string(),
+            e.domain.to_string(),
+            e.path.to_string(),
             e.partition.clone(),
         );
         sink(HarFinding::NotSent {
@@ -1118,7 +1119,7 @@ mod tests {
         assert_eq!(summary.mismatches, 0, "{findings:?}");
         assert!(findings.iter().any(|f| matches!(f,
             HarFinding::NotSent { request: 2, cookie, reasons, .. }
-                if cookie.name == "strict" && reasons.contains(&Reason::SameSiteStrict))));
+                if &*cookie.name == "strict" && reasons.contains(&Reason::SameSiteStrict))));
     }
 
     #[test]

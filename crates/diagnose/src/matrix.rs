@@ -277,7 +277,8 @@ pub fn delivery_matrix_in(
     contexts: &[Context],
 ) -> Matrix {
     let mut runs = Vec::new();
-    let mut cells: Vec<Vec<Cell>> = vec![Vec::new(); lines.len()];
+    // Each cell with the index of its profile, to put the row in report order.
+    let mut cells: Vec<Vec<(usize, Cell)>> = vec![Vec::new(); lines.len()];
     // Profiles whose knobs are all equal give equal runs: simulate one of them
     // and name the copies (firefox-strict behaves as firefox).
     let mut distinct: Vec<&Profile> = Vec::new();
@@ -365,7 +366,7 @@ pub fn delivery_matrix_in(
                     send_request.as_ref(),
                 );
                 if let Some(row) = cells.get_mut(i) {
-                    row.push(cell);
+                    row.push((at, cell));
                 }
             }
             runs.push(ContextRun {
@@ -378,18 +379,13 @@ pub fn delivery_matrix_in(
         }
     }
     // Profile-major order for the report.
-    let order: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
-    for row in &mut cells {
-        row.sort_by_key(|c| {
-            (
-                order
-                    .iter()
-                    .position(|b| *b == c.browser)
-                    .unwrap_or(usize::MAX),
-                c.context,
-            )
-        });
-    }
+    let cells = cells
+        .into_iter()
+        .map(|mut row| {
+            row.sort_by_key(|(at, c)| (*at, c.context));
+            row.into_iter().map(|(_, c)| c).collect()
+        })
+        .collect();
     Matrix { cells, runs }
 }
 
@@ -401,7 +397,7 @@ fn cell_for(
     send: Option<&RequestTrace>,
 ) -> Cell {
     let mut reasons: Vec<Reason> = Vec::new();
-    let set = store.and_then(|r| r.set_cookie.iter().find(|s| s.line == line));
+    let set = store.and_then(|r| r.set_cookie.iter().find(|s| *s.line == *line));
     let stored = set.is_some_and(|s| s.stored && !s.deleted);
     if let Some(set) = set {
         reasons.extend(set.reasons.iter().copied());
@@ -414,7 +410,7 @@ fn cell_for(
     let mut sent = false;
     if let (Some(send), Some(id)) = (send, identity) {
         let same = |name: &str, domain: &str, path: &str| {
-            name == id.name && domain == id.domain && path == id.path
+            name == &*id.name && domain == &*id.domain && path == &*id.path
         };
         sent = send.sent.iter().any(|c| same(&c.name, &c.domain, &c.path));
         if !sent {

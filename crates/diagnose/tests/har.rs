@@ -181,7 +181,7 @@ fn what_the_browsers_did_is_explained_with_reason_codes() {
     );
     assert!(findings.iter().any(|f| matches!(f,
         HarFinding::NotSent { request: 2, cookie, reasons, set_at: Some(0), .. }
-            if cookie.name == "cart_sid" && reasons.contains(&Reason::SameSiteLax))));
+            if &*cookie.name == "cart_sid" && reasons.contains(&Reason::SameSiteLax))));
 }
 
 #[test]

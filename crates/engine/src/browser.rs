@@ -2,6 +2,8 @@
 //! Storage Access grants; each step becomes requests whose cookie, CORS and
 //! framing decisions go into the trace.
 
+use std::sync::Arc;
+
 use cookie_doctor_cookie::{
     Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason,
     SetCookie, Time, is_safe_method, parse_set_cookie,
@@ -54,8 +56,11 @@ struct Response<'a> {
 /// not depend on the browser or the request) for every request and profile
 /// that receives them.
 pub(crate) struct ParsedSetCookies<'r> {
-    per_entry: Vec<Vec<(&'r str, Result<SetCookie<'r>, ParseError>)>>,
+    per_entry: Vec<Vec<ParsedLine<'r>>>,
 }
+
+/// One Set-Cookie line (shared with the traces that quote it) and its parse.
+type ParsedLine<'r> = (Arc<str>, Result<SetCookie<'r>, ParseError>);
 
 impl<'r> ParsedSetCookies<'r> {
     pub(crate) fn new(responses: &'r Responses) -> ParsedSetCookies<'r> {
@@ -66,7 +71,7 @@ impl<'r> ParsedSetCookies<'r> {
                 .map(|e| {
                     e.headers
                         .get_all("set-cookie")
-                        .map(|line| (line, parse_set_cookie(line.as_bytes())))
+                        .map(|line| (Arc::from(line), parse_set_cookie(line.as_bytes())))
                         .collect()
                 })
                 .collect(),
@@ -74,7 +79,7 @@ impl<'r> ParsedSetCookies<'r> {
     }
 
     /// The Set-Cookie lines of a response, in header order.
-    fn of(&self, entry: Option<usize>) -> &[(&'r str, Result<SetCookie<'r>, ParseError>)] {
+    fn of(&self, entry: Option<usize>) -> &[ParsedLine<'r>] {
         entry
             .and_then(|i| self.per_entry.get(i))
             .map_or(&[], Vec::as_slice)
@@ -725,7 +730,7 @@ impl<'a> Browser<'a> {
                         .headers
                         .get_all("set-cookie")
                         .map(|line| SetCookieTrace {
-                            line: line.to_string(),
+                            line: line.into(),
                             stored: false,
                             reasons: vec![Reason::CredentialsNotIncludedOnStore],
                             cookie: None,
@@ -1117,7 +1122,7 @@ impl<'a> Browser<'a> {
     #[allow(clippy::too_many_arguments)]
     fn receive_set_cookie(
         &mut self,
-        line: &str,
+        line: &Arc<str>,
         parsed: &Result<SetCookie<'_>, ParseError>,
         url: &CookieUrl,
         context: &RequestContext,
@@ -1212,15 +1217,16 @@ impl<'a> Browser<'a> {
     }
 
     fn script_write(&mut self, frame: usize, line: &str) -> SetCookieTrace {
+        let shared: Arc<str> = line.into();
         let Some((url, context, unpartitioned)) = self.document_context(frame) else {
-            return rejected(line, vec![Reason::InvalidHost], None);
+            return rejected(&shared, vec![Reason::InvalidHost], None);
         };
         let env = self.env();
         cookies::write_cookie(
             self.profile,
             &mut self.jar,
             &env,
-            line,
+            &shared,
             &parse_set_cookie(line.as_bytes()),
             &url,
             Api::Script,
@@ -1267,9 +1273,8 @@ impl<'a> Browser<'a> {
             .iter()
             .rev()
             .find(|r| r.blocked.as_ref().is_none_or(|b| b.by != "mixed-content"));
-        let sent: Vec<&str> = last.map_or_else(Vec::new, |r| {
-            r.sent.iter().map(|c| c.name.as_str()).collect()
-        });
+        let sent: Vec<&str> =
+            last.map_or_else(Vec::new, |r| r.sent.iter().map(|c| &*c.name).collect());
         let live = |name: &str| {
             self.jar
                 .cookies()

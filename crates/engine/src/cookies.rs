@@ -7,6 +7,8 @@
 //! both call these functions, so a request is judged the same way whether it
 //! came from a scenario step or from a browser's network log.
 
+use std::sync::Arc;
+
 use cookie_doctor_cookie::{
     Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason, SameSite,
     SetContext, SetCookie, SetOutcome,
@@ -153,7 +155,7 @@ pub fn receive_set_cookie(
     profile: &Profile,
     jar: &mut CookieJar,
     env: &Env<'_>,
-    line: &str,
+    line: &Arc<str>,
     parsed: &Result<SetCookie<'_>, ParseError>,
     url: &CookieUrl,
     context: &RequestContext,
@@ -184,7 +186,7 @@ pub fn write_cookie(
     profile: &Profile,
     jar: &mut CookieJar,
     env: &Env<'_>,
-    line: &str,
+    line: &Arc<str>,
     parsed: &Result<SetCookie<'_>, ParseError>,
     url: &CookieUrl,
     api: Api,
@@ -231,14 +233,14 @@ pub fn write_cookie(
     }
     match outcome {
         SetOutcome::Stored { cookie, .. } => SetCookieTrace {
-            line: line.to_string(),
+            line: line.clone(),
             stored: true,
             reasons: Vec::new(),
             cookie: Some(cookie_ref(&cookie)),
             deleted: false,
         },
         SetOutcome::Deleted { cookie, removed } => SetCookieTrace {
-            line: line.to_string(),
+            line: line.clone(),
             stored: true,
             reasons: Vec::new(),
             cookie: Some(cookie_ref(&cookie)),
@@ -253,9 +255,9 @@ pub fn write_cookie(
 /// A cookie as the trace names it.
 pub fn cookie_ref(cookie: &Cookie) -> CookieRef {
     CookieRef {
-        name: cookie.name_str().into_owned(),
-        domain: cookie.domain.to_string(),
-        path: cookie.path_str().into_owned(),
+        name: cookie.name_text().clone(),
+        domain: cookie.domain.clone(),
+        path: cookie.path_text().clone(),
         partition: cookie
             .partition
             .as_ref()
@@ -266,9 +268,9 @@ pub fn cookie_ref(cookie: &Cookie) -> CookieRef {
 /// A cookie held back, with its reasons.
 pub fn excluded_ref(cookie: &Cookie, reasons: Vec<Reason>) -> ExcludedCookie {
     ExcludedCookie {
-        name: cookie.name_str().into_owned(),
-        domain: cookie.domain.to_string(),
-        path: cookie.path_str().into_owned(),
+        name: cookie.name_text().clone(),
+        domain: cookie.domain.clone(),
+        path: cookie.path_text().clone(),
         partition: cookie
             .partition
             .as_ref()
@@ -278,9 +280,13 @@ pub fn excluded_ref(cookie: &Cookie, reasons: Vec<Reason>) -> ExcludedCookie {
 }
 
 /// A refused cookie write.
-pub fn rejected(line: &str, reasons: Vec<Reason>, cookie: Option<CookieRef>) -> SetCookieTrace {
+pub fn rejected(
+    line: &Arc<str>,
+    reasons: Vec<Reason>,
+    cookie: Option<CookieRef>,
+) -> SetCookieTrace {
     SetCookieTrace {
-        line: line.to_string(),
+        line: line.clone(),
         stored: false,
         reasons,
         cookie,

@@ -2,6 +2,8 @@
 //! trace JSON v1 (DESIGN.md §6): the field names and meanings below are a
 //! contract read by other tools. Fields may be added; none may change meaning.
 
+use std::sync::Arc;
+
 use cookie_doctor_cookie::Reason;
 use serde::Serialize;
 
@@ -99,11 +101,11 @@ pub struct RequestTrace {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct CookieRef {
     /// Name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Domain.
-    pub domain: String,
+    pub domain: Arc<str>,
     /// Path.
-    pub path: String,
+    pub path: Arc<str>,
     /// The top-level site keying its partition, `null` when unpartitioned.
     pub partition: Option<String>,
 }
@@ -112,11 +114,11 @@ pub struct CookieRef {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ExcludedCookie {
     /// Name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Domain.
-    pub domain: String,
+    pub domain: Arc<str>,
     /// Path.
-    pub path: String,
+    pub path: Arc<str>,
     /// Its partition (added in v1.1).
     pub partition: Option<String>,
     /// Why, as reason codes.
@@ -127,7 +129,7 @@ pub struct ExcludedCookie {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct SetCookieTrace {
     /// The line as received.
-    pub line: String,
+    pub line: Arc<str>,
     /// Stored (or deleted an existing cookie, which is also "accepted").
     pub stored: bool,
     /// Why it was not stored.

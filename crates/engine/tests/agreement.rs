@@ -191,7 +191,7 @@ fn compare(golden: &Golden, run: &Run) -> Vec<(String, bool, String)> {
                 format!("{} {} [{}]", g.method, g.url, names.join(", "))
             });
             let describe_e = e.map(|e| {
-                let names: Vec<&str> = e.sent.iter().map(|c| c.name.as_str()).collect();
+                let names: Vec<&str> = e.sent.iter().map(|c| &*c.name).collect();
                 format!("{} {} [{}]", e.method, e.url, names.join(", "))
             });
             let agrees = describe_g == describe_e;

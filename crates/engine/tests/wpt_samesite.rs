@@ -368,7 +368,7 @@ fn judge(v: &Value, t: &Translation, run: &Run) -> Verdict {
     if let Some(blocked) = &request.blocked {
         return Verdict::Fail(format!("the request was blocked by {}", blocked.by));
     }
-    let sent: Vec<String> = request.sent.iter().map(|c| c.name.clone()).collect();
+    let sent: Vec<String> = request.sent.iter().map(|c| c.name.to_string()).collect();
     let mut problems = Vec::new();
     compare(
         "Cookie header",
@@ -499,7 +499,7 @@ fn main() -> ExitCode {
             if show.as_deref() == Some(id.as_str()) {
                 for step in &run.steps {
                     for r in &step.requests {
-                        let sent: Vec<&str> = r.sent.iter().map(|c| c.name.as_str()).collect();
+                        let sent: Vec<&str> = r.sent.iter().map(|c| &*c.name).collect();
                         println!(
                             "{name} step {} {} {} {} same_site={} sent=[{}]",
                             step.index,

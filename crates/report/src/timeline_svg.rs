@@ -141,7 +141,7 @@ fn request_labels(r: &RequestTrace) -> Vec<Label> {
             .iter()
             .map(|c| match &c.partition {
                 Some(p) => format!("{} (partition {p})", c.name),
-                None => c.name.clone(),
+                None => c.name.to_string(),
             })
             .collect();
         out.push(Label::new(
@@ -169,7 +169,7 @@ fn request_labels(r: &RequestTrace) -> Vec<Label> {
         // Unparsed: the line up to its attributes (all of it on hover).
         let name = s.cookie.as_ref().map_or_else(
             || s.line.split(';').next().unwrap_or("").trim().to_string(),
-            |c| c.name.clone(),
+            |c| c.name.to_string(),
         );
         let (text, color, class) = if s.deleted {
             (

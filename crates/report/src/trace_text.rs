@@ -227,7 +227,7 @@ fn render_differences(out: &mut String, trace: &Trace, style: Style) {
     for run in &trace.runs {
         for step in &run.steps {
             for (i, r) in step.requests.iter().enumerate() {
-                let names: Vec<&str> = r.sent.iter().map(|c| c.name.as_str()).collect();
+                let names: Vec<&str> = r.sent.iter().map(|c| &*c.name).collect();
                 table
                     .entry((step.index, i, format!("{} {}", r.method, r.url)))
                     .or_default()

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::sync::Arc;
 
 /// The longest host name we accept (DNS allows 253 octets; a little slack for a
 /// trailing dot). Longer input is refused rather than processed.
@@ -14,7 +15,7 @@ pub const MAX_HOST_LEN: usize = 255;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Host {
     /// A domain name, canonical (lowercase ASCII, A-labels).
-    Domain(Box<str>),
+    Domain(Arc<str>),
     /// An IPv4 literal.
     Ipv4(Ipv4Addr),
     /// An IPv6 literal (written `[::1]` in URLs).
@@ -50,7 +51,7 @@ impl Host {
             Host::Domain(input.into())
         } else {
             match url::Host::parse(input) {
-                Ok(url::Host::Domain(d)) => Host::Domain(d.into_boxed_str()),
+                Ok(url::Host::Domain(d)) => Host::Domain(d.into()),
                 Ok(url::Host::Ipv4(a)) => Host::Ipv4(a),
                 Ok(url::Host::Ipv6(a)) => Host::Ipv6(a),
                 Err(_) => return Err(HostError::Invalid(truncate_for_message(input))),
@@ -70,7 +71,7 @@ impl Host {
     /// Converts a host the `url` crate already parsed.
     pub fn from_url_host(host: url::Host<&str>) -> Host {
         match host {
-            url::Host::Domain(d) => Host::Domain(d.to_ascii_lowercase().into_boxed_str()),
+            url::Host::Domain(d) => Host::Domain(d.to_ascii_lowercase().into()),
             url::Host::Ipv4(a) => Host::Ipv4(a),
             url::Host::Ipv6(a) => Host::Ipv6(a),
         }

@@ -1,6 +1,7 @@
 //! Registrable domains and schemeful sites (HTML "obtain a site", "same site").
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::host::Host;
 use crate::origin::{Origin, Scheme};
@@ -9,15 +10,23 @@ use crate::public_suffix::{PslSection, PublicSuffixList};
 /// A registrable domain (eTLD+1): a domain with exactly one label before its
 /// public suffix. Only [`Site::of`] and [`RegistrableDomain::of`] make one.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RegistrableDomain(Box<str>);
+pub struct RegistrableDomain(Arc<str>);
 
 impl RegistrableDomain {
     /// The registrable domain of a host, or `None` for an IP address or a host
     /// that is itself a public suffix (`github.io`, `localhost`).
     pub fn of(host: &Host, psl: &dyn PublicSuffixList) -> Option<RegistrableDomain> {
-        let domain = host.domain()?;
-        psl.registrable_domain(domain)
-            .map(|d| RegistrableDomain(d.into()))
+        let Host::Domain(shared) = host else {
+            return None;
+        };
+        // A host that is its own registrable domain shares its text.
+        psl.registrable_domain(shared).map(|d| {
+            RegistrableDomain(if d.len() == shared.len() {
+                shared.clone()
+            } else {
+                d.into()
+            })
+        })
     }
 
     /// The domain as text.

@@ -1,5 +1,7 @@
 //! The JSON API: the same library calls and the same JSON as the command line.
 
+use std::sync::Arc;
+
 use axum::body::{Body, Bytes};
 use axum::extract::{RawQuery, State};
 use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
@@ -243,10 +245,11 @@ struct CheckRequest {
 const MAX_ITEMS: usize = 512;
 
 /// Validates a check request as the CLI validates its flags.
-fn check_input(
-    req: CheckRequest,
-    all: &[Profile],
-) -> Result<(Vec<String>, Deployment, Vec<Profile>), ApiError> {
+/// What `POST /api/check` runs: the Set-Cookie values, the deployment and
+/// the browsers.
+type CheckInput = (Vec<String>, Deployment, Arc<Vec<Profile>>);
+
+fn check_input(req: CheckRequest, all: &Arc<Vec<Profile>>) -> Result<CheckInput, ApiError> {
     let Some(url) = req.url.filter(|u| !u.trim().is_empty()) else {
         return Err(ApiError::bad_request(
             "missing url: the URL of the response that sets the cookies",
@@ -313,10 +316,11 @@ fn check_input(
             "lines",
         ));
     }
+    // Every browser (the usual case) shares the server's profiles.
     let profiles = match &req.browsers {
-        None => all.to_vec(),
-        Some(names) if names.is_empty() => all.to_vec(),
-        Some(names) => pick(names, all, "browsers")?,
+        None => Arc::clone(all),
+        Some(names) if names.is_empty() => Arc::clone(all),
+        Some(names) => Arc::new(pick(names, all, "browsers")?),
     };
     Ok((
         lines,

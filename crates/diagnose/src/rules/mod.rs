@@ -160,7 +160,7 @@ pub fn set_trace<'a>(
         .iter()
         .find(|r| r.context == context && r.browser == browser)
         .and_then(|r| r.store_request.as_ref())
-        .and_then(|r| r.set_cookie.iter().find(|s| &s.line == line))
+        .and_then(|r| r.set_cookie.iter().find(|s| *s.line == **line))
 }
 
 /// Every rule, in report order.

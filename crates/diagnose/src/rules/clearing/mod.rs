@@ -118,9 +118,9 @@ pub fn identity(cx: &RuleContext<'_>, index: usize, browser: &str) -> Option<Ide
         .flatten()
         .is_none_or(|d| d.trim().trim_start_matches('.').is_empty());
     Some(Identity {
-        domain: cookie.domain.clone(),
+        domain: cookie.domain.to_string(),
         host_only,
-        path: cookie.path.clone(),
+        path: cookie.path.to_string(),
         partition: cookie.partition.clone(),
     })
 }
@@ -152,7 +152,7 @@ pub fn is_deletion(cx: &RuleContext<'_>, index: usize) -> bool {
         let Some(trace) = run
             .store_request
             .as_ref()
-            .and_then(|r| r.set_cookie.iter().find(|s| &s.line == line))
+            .and_then(|r| r.set_cookie.iter().find(|s| *s.line == **line))
         else {
             continue;
         };
@@ -164,9 +164,9 @@ pub fn is_deletion(cx: &RuleContext<'_>, index: usize) -> bool {
             return true;
         }
         let in_jar = run.jar.iter().flatten().any(|j| {
-            j.name == cookie.name
-                && j.domain == cookie.domain
-                && j.path == cookie.path
+            *j.name == *cookie.name
+                && *j.domain == *cookie.domain
+                && *j.path == *cookie.path
                 && j.partition == cookie.partition
         });
         if !in_jar {

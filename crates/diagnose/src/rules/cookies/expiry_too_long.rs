@@ -115,6 +115,6 @@ fn lifetime(cx: &RuleContext<'_>, index: usize, browser: &str) -> Option<i64> {
         .jar
         .iter()
         .flatten()
-        .find(|c| c.name == id.name && c.domain == id.domain && c.path == id.path)
+        .find(|c| *c.name == *id.name && *c.domain == *id.domain && *c.path == *id.path)
         .and_then(|c| c.expires)
 }

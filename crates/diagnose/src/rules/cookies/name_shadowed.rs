@@ -35,7 +35,7 @@ impl Rule for NameShadowed {
                 set_trace(cx, index, Context::SameSite, &p.name)
                     .filter(|s| s.stored)
                     .and_then(|s| s.cookie.as_ref())
-                    .map(|c| (c.domain.clone(), c.path.clone()))
+                    .map(|c| (c.domain.to_string(), c.path.to_string()))
             })
         };
         for (j, later) in cx.cookies.iter().enumerate() {

@@ -190,7 +190,7 @@ fn top_level_invisible(
         else {
             continue;
         };
-        let same = |n: &str, d: &str, p: &str| n == id.name && d == id.domain && p == id.path;
+        let same = |n: &str, d: &str, p: &str| n == &*id.name && d == &*id.domain && p == &*id.path;
         if request
             .sent
             .iter()
