@@ -345,17 +345,23 @@ fn wrap(text: &str, max: usize, max_lines: usize) -> Vec<String> {
             break;
         }
         // The last break opportunity within `max` characters, by rank:
-        // between words, else in a path, else in a hyphenated word.
+        // between words, else in a path, else in a hyphenated word. Never
+        // right after a URL's `://`: `https://` alone on a line says nothing.
+        let after_scheme =
+            |i: usize| i >= 3 && rest.get(i - 3..i).is_some_and(|s| s == [':', '/', '/']);
         let rank = |i: usize| match (rest.get(i - 1), rest.get(i)) {
             (Some(' ' | ','), _) | (_, Some(' ')) => 3,
-            (Some('/'), next) if next != Some(&'/') => 2,
+            (Some('/'), next) if next != Some(&'/') && !after_scheme(i) => 2,
             (Some('-'), _) => 1,
             _ => 0,
         };
-        let cut = (1..=3)
-            .rev()
-            .find_map(|r| {
-                (max / 3 + 1..=max.min(rest.len()))
+        // Not before a third of the line, unless the only other choice is
+        // cutting a word or a host (`GET` / `https://host/…`).
+        let third = max / 3 + 1;
+        let cut = [(3, third), (2, third), (1, third), (3, 2)]
+            .into_iter()
+            .find_map(|(r, earliest)| {
+                (earliest..=max.min(rest.len()))
                     .rev()
                     .find(|&i| rank(i) >= r)
             })
@@ -827,4 +833,38 @@ pub fn render_timeline_svg(scenario: &Scenario, trace: &Trace) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn a_url_never_breaks_right_after_its_scheme() {
+        let lines = wrap("GET https://partner.example/ · document", 26, 4);
+        assert!(lines.iter().all(|l| !l.ends_with("://")), "{lines:?}");
+        assert_eq!(
+            lines.first().map(|l| l.trim_end()),
+            Some("GET"),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("https://partner.example/")),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn words_and_paths_break_where_they_did() {
+        assert_eq!(
+            wrap("GET https://app.example/dashboard · iframe", 26, 4),
+            ["GET https://app.example/", "dashboard · iframe"]
+        );
+        assert_eq!(
+            wrap("✗ sid withheld: samesite-lax, third-party-blocked", 26, 4),
+            ["✗ sid withheld: ", "samesite-lax, ", "third-party-blocked"]
+        );
+    }
 }
