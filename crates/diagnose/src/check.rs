@@ -192,19 +192,20 @@ pub fn check(
         },
     };
     report.deployment = deployment_report(deployment, profiles);
-    for (cookie, cells) in report.cookies.iter_mut().zip(&matrix.cells) {
+    report.findings = findings(lines, deployment, profiles, psl, &matrix, now);
+    // The rules are done with the matrix: its cells become the verdicts.
+    for (cookie, cells) in report.cookies.iter_mut().zip(matrix.cells) {
         cookie.verdicts = cells
-            .iter()
+            .into_iter()
             .map(|c| Verdict {
-                browser: c.browser.clone(),
+                browser: c.browser,
                 context: c.context.as_str().to_string(),
                 stored: c.stored,
                 sent: c.sent,
-                reasons: c.reasons.clone(),
+                reasons: c.reasons,
             })
             .collect();
     }
-    report.findings = findings(lines, deployment, profiles, psl, &matrix, now);
     report
 }
 

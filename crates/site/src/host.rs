@@ -71,6 +71,10 @@ impl Host {
     /// Converts a host the `url` crate already parsed.
     pub fn from_url_host(host: url::Host<&str>) -> Host {
         match host {
+            // The URL parser already lowercases the hosts of special schemes.
+            url::Host::Domain(d) if !d.bytes().any(|b| b.is_ascii_uppercase()) => {
+                Host::Domain(d.into())
+            }
             url::Host::Domain(d) => Host::Domain(d.to_ascii_lowercase().into()),
             url::Host::Ipv4(a) => Host::Ipv4(a),
             url::Host::Ipv6(a) => Host::Ipv6(a),
