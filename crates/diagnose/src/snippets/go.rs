@@ -66,12 +66,22 @@ pub(super) fn cookie(spec: &CookieSpec) -> String {
     if !deletion && dropped_by_net_http(&spec.value) {
         out.push_str("// net/http drops '\"', ';', '\\' and non-ASCII bytes from a cookie value\n");
     }
-    // Aligned as gofmt aligns a keyed composite literal.
+    // Aligned as gofmt aligns a keyed composite literal: `Key:` padded to the
+    // longest key plus its colon.
     let width = fields.iter().map(|(f, _, _)| f.len()).max().unwrap_or(0) + 1;
     out.push_str("http.SetCookie(w, &http.Cookie{\n");
     for (field, value, comment) in &fields {
-        let key = format!("{field}:");
-        out.push_str(&format!("\t{key:<width$} {value},{comment}\n"));
+        out.push('\t');
+        out.push_str(field);
+        out.push(':');
+        for _ in field.len() + 1..width {
+            out.push(' ');
+        }
+        out.push(' ');
+        out.push_str(value);
+        out.push(',');
+        out.push_str(comment);
+        out.push('\n');
     }
     out.push_str("})");
     out
