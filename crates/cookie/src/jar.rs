@@ -550,7 +550,8 @@ impl CookieJar {
         // Step 23 looks for the cookie with the same name, domain, host-only-flag
         // and path. Found (a server re-sending its cookie, the common case), the
         // new cookie shares its byte fields instead of copying them again; else
-        // a cookie of the same domain lends its domain and site key.
+        // a cookie of the same domain lends its domain and site key (the site
+        // key depends only on the domain: a jar is used with one list).
         let existing = self.cookies.iter().position(|old| {
             old.same_identity(
                 parsed.name,

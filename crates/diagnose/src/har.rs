@@ -40,6 +40,9 @@ use url::Url;
 
 use crate::audit::AuditResponse;
 
+/// A cookie's name, domain, path and partition: what `set_at` is keyed by.
+type CookieIdentity = (Arc<str>, Arc<str>, Arc<str>, Option<String>);
+
 /// The version of the `har --format json` document (docs/har.md).
 pub const HAR_REPLAY_VERSION: u32 = 1;
 
@@ -238,7 +241,7 @@ pub struct HarReplay<'a> {
     next_doc: u64,
     pending: HashMap<String, Pending>,
     pending_order: VecDeque<String>,
-    set_at: HashMap<(String, String, String, Option<String>), usize>,
+    set_at: HashMap<CookieIdentity, usize>,
     responses: usize,
     cookie_evidence: bool,
     summary: HarReplaySummary,
@@ -612,9 +615,9 @@ impl<'a> HarReplay<'a> {
                 {
                     self.set_at.insert(
                         (
-                            c.name.to_string(),
-                            c.domain.to_string(),
-                            c.path.to_string(),
+                            c.name.clone(),
+                            c.domain.clone(),
+                            c.path.clone(),
                             c.partition.clone(),
                         ),
                         entry.index,
@@ -825,9 +828,9 @@ impl<'a> HarReplay<'a> {
     fn not_sent(&mut self, entry: &HarEntry, e: &ExcludedCookie, sink: &mut dyn FnMut(HarFinding)) {
         self.summary.not_sent = self.summary.not_sent.saturating_add(1);
         let key = (
-            e.name.to_string(),
-            e.domain.to_string(),
-            e.path.to_string(),
+            e.name.clone(),
+            e.domain.clone(),
+            e.path.clone(),
             e.partition.clone(),
         );
         sink(HarFinding::NotSent {

@@ -19,7 +19,8 @@ impl RegistrableDomain {
         let Host::Domain(shared) = host else {
             return None;
         };
-        // A host that is its own registrable domain shares its text.
+        // The registrable domain is a suffix of the host: as long as the host,
+        // it is the host, and shares its text.
         psl.registrable_domain(shared).map(|d| {
             RegistrableDomain(if d.len() == shared.len() {
                 shared.clone()

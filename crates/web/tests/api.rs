@@ -109,7 +109,7 @@ fn assert_same_json(api: &str, cli: &str) {
 }
 
 #[tokio::test]
-async fn check_answers_exactly_the_cli_json_for_the_seed_story() {
+async fn check_answers_the_cli_json_value_for_the_seed_story() {
     let body = serde_json::json!({
         "lines": story_lines(),
         "url": "https://app.example.com/dashboard",
