@@ -1,5 +1,6 @@
 //! RFC 6265bis §5.7 "Storage Model" and §5.8 "Retrieval Model": the cookie jar.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use cookie_doctor_site::{Host, PublicSuffixList, domain_match};
@@ -403,6 +404,7 @@ impl CookieJar {
             swapped = SetCookie {
                 name: parsed.value,
                 value: b"",
+                shared: None,
                 ..parsed.clone()
             };
             &swapped
@@ -425,9 +427,13 @@ impl CookieJar {
         // attribute in the cookie-attribute-list with an attribute-name of "Domain"".
         // §5.6.3: "Convert the cookie-domain to lower case."
         let request_host = url.host_text();
-        let mut domain_attribute: Option<String> = parsed.domain.and_then(|raw| {
+        let mut domain_attribute: Option<Cow<'_, str>> = parsed.domain.and_then(|raw| {
             if raw.is_ascii() {
-                Some(String::from_utf8_lossy(raw).to_ascii_lowercase())
+                // ASCII is UTF-8; already lower case (the usual), it is borrowed.
+                Some(match std::str::from_utf8(raw) {
+                    Ok(text) if !raw.iter().any(u8::is_ascii_uppercase) => Cow::Borrowed(text),
+                    _ => Cow::Owned(String::from_utf8_lossy(raw).to_ascii_lowercase()),
+                })
             } else {
                 // Step 8: "If the domain-attribute contains a character that is not in
                 // CHAR, ignore the cookie" (or canonicalise, by policy).
@@ -441,7 +447,7 @@ impl CookieJar {
                             .ok()
                             .and_then(|s| Host::parse(s).ok())
                         {
-                            Some(h) => Some(h.to_string()),
+                            Some(h) => Some(Cow::Owned(h.to_string())),
                             None => {
                                 reasons.push(Reason::DomainNonAscii);
                                 None
@@ -457,7 +463,7 @@ impl CookieJar {
 
         let domain_resolved = !reasons.contains(&Reason::DomainNonAscii);
         let host_is_ip = url.host().is_ip();
-        let (domain, host_only): (String, bool) = match domain_attribute {
+        let (domain, host_only): (Cow<'_, str>, bool) = match domain_attribute {
             Some(attr) if host_is_ip => {
                 // An IP host domain-matches only itself (§5.1.3: "string is a host
                 // name (i.e., not an IP address)"). 6265bis step 10 would then make a
@@ -466,7 +472,7 @@ impl CookieJar {
                 // (`GetCookieDomainWithString`) make it host-only, which is what the
                 // browser reports. Retrieval is the same either way.
                 if attr == request_host || format!("[{attr}]") == request_host {
-                    (request_host.to_string(), true)
+                    (Cow::Borrowed(request_host), true)
                 } else {
                     reasons.push(Reason::DomainMismatch);
                     (attr, false)
@@ -486,7 +492,7 @@ impl CookieJar {
                 // domain-attribute be the empty string. Otherwise: Ignore the cookie".
                 if policy.reject_public_suffixes && env.psl.is_public_suffix(&attr) {
                     if attr == request_host {
-                        (request_host.to_string(), true)
+                        (Cow::Borrowed(request_host), true)
                     } else {
                         reasons.push(Reason::DomainIsPublicSuffix);
                         (attr, false)
@@ -503,7 +509,7 @@ impl CookieJar {
             }
             // Step 10: "Otherwise: Set the cookie's host-only-flag to true. Set the
             // cookie's domain to the canonicalized request-host."
-            None => (request_host.to_string(), true),
+            None => (Cow::Borrowed(request_host), true),
         };
 
         // Step 11: path = the last Path attribute, else the default-path.
@@ -573,16 +579,35 @@ impl CookieJar {
         let partition = ctx.partition.clone();
         let sequence = self.next_sequence;
         let text = |bytes: &[u8]| -> Arc<str> { String::from_utf8_lossy(bytes).into() };
+        // Without a namesake, the fields the caller made once for this line
+        // (`SetCookie::shared`), else new copies.
+        let shared = parsed.shared.as_ref();
+        let shared_path = shared
+            .and_then(|s| s.path.as_ref())
+            .filter(|(bytes, _)| **bytes == *path);
         let cookie = Cookie {
-            name: namesake.map_or_else(|| parsed.name.into(), |c| c.name.clone()),
-            name_text: namesake.map_or_else(|| text(parsed.name), |c| c.name_text.clone()),
-            value: namesake
-                .filter(|c| *c.value == *parsed.value)
-                .map_or_else(|| parsed.value.into(), |c| c.value.clone()),
+            name: namesake.map_or_else(
+                || shared.map_or_else(|| parsed.name.into(), |s| s.name.clone()),
+                |c| c.name.clone(),
+            ),
+            name_text: namesake.map_or_else(
+                || shared.map_or_else(|| text(parsed.name), |s| s.name_text.clone()),
+                |c| c.name_text.clone(),
+            ),
+            value: namesake.filter(|c| *c.value == *parsed.value).map_or_else(
+                || shared.map_or_else(|| parsed.value.into(), |s| s.value.clone()),
+                |c| c.value.clone(),
+            ),
             domain,
             host_only,
-            path: namesake.map_or_else(|| path.into(), |c| c.path.clone()),
-            path_text: namesake.map_or_else(|| text(path), |c| c.path_text.clone()),
+            path: namesake.map_or_else(
+                || shared_path.map_or_else(|| path.into(), |(bytes, _)| bytes.clone()),
+                |c| c.path.clone(),
+            ),
+            path_text: namesake.map_or_else(
+                || shared_path.map_or_else(|| text(path), |(_, t)| t.clone()),
+                |c| c.path_text.clone(),
+            ),
             expiry,
             creation: env.now,
             last_access: env.now,
@@ -820,7 +845,7 @@ impl CookieJar {
         let mut request_site: Option<Arc<str>> = None;
 
         // (index, path length, creation, sequence) of each cookie to send.
-        let mut sent: Vec<(usize, usize, Time, u64)> = Vec::new();
+        let mut sent: Vec<(usize, usize, Time, u64)> = Vec::with_capacity(self.cookies.len());
         let mut excluded = Vec::new();
         for (index, cookie) in self.cookies.iter().enumerate() {
             let mut reasons = Vec::new();

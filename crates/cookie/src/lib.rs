@@ -24,7 +24,7 @@ pub use date::parse_cookie_date;
 pub use jar::{Cookie, CookieJar, Env, Excluded, Retrieval, SetOutcome, default_path, path_match};
 pub use parse::{
     MAX_ATTRIBUTE_VALUE_OCTETS, MAX_NAME_VALUE_OCTETS, ParseError, ParseNotes, PathAttribute,
-    SameSite, SetCookie, parse_set_cookie,
+    SameSite, SetCookie, SharedFields, parse_set_cookie,
 };
 pub use policy::{EvictionLimit, NonAsciiDomain, Policy};
 pub use reason::{Prefix, PrefixRequirement, REASONS, Reason, ReasonInfo, lookup as lookup_reason};

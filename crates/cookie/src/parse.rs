@@ -4,6 +4,8 @@
 //! slices of the line. What the storage model needs from the request (the
 //! default-path, the clock, the age limit) is applied later, in [`crate::jar`].
 
+use std::sync::Arc;
+
 use crate::date::parse_cookie_date;
 use crate::time::Time;
 
@@ -114,9 +116,42 @@ pub struct SetCookie<'a> {
     pub partitioned: bool,
     /// What the parser ignored.
     pub notes: ParseNotes,
+    /// The name, value and explicit path as the jar keeps them, made once by
+    /// [`SetCookie::shared`] for a line stored many times (a simulated
+    /// response received again and again); `None` from the parser.
+    pub shared: Option<SharedFields>,
+}
+
+/// A line's fields in the jar's shared form (see [`SetCookie::shared`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedFields {
+    /// The name bytes.
+    pub name: Arc<[u8]>,
+    /// The name as text (lossy UTF-8).
+    pub name_text: Arc<str>,
+    /// The value bytes.
+    pub value: Arc<[u8]>,
+    /// An explicit `Path` attribute's bytes and text.
+    pub path: Option<(Arc<[u8]>, Arc<str>)>,
 }
 
 impl SetCookie<'_> {
+    /// The same line with its name, value and explicit path made once in the
+    /// form the jar keeps, so that storing it again allocates none of them.
+    pub fn shared(mut self) -> Self {
+        let text = |bytes: &[u8]| -> Arc<str> { String::from_utf8_lossy(bytes).into() };
+        self.shared = Some(SharedFields {
+            name: self.name.into(),
+            name_text: text(self.name),
+            value: self.value.into(),
+            path: match self.path {
+                Some(PathAttribute::Explicit(p)) => Some((p.into(), text(p))),
+                _ => None,
+            },
+        });
+        self
+    }
+
     /// The SameSite enforcement (`Default` when there was no valid attribute).
     pub fn same_site_or_default(&self) -> SameSite {
         self.same_site.unwrap_or(SameSite::Default)
@@ -247,6 +282,7 @@ pub fn parse_set_cookie(line: &[u8]) -> Result<SetCookie<'_>, ParseError> {
         same_site: None,
         partitioned: false,
         notes: ParseNotes::default(),
+        shared: None,
     };
     if find(pair, b'=').is_none() {
         cookie.notes.insert(ParseNotes::NO_EQUALS_SIGN);

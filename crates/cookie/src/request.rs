@@ -29,14 +29,20 @@ impl CookieUrl {
 
     /// From a parsed URL.
     pub fn from_url(url: &url::Url) -> Result<CookieUrl, OriginError> {
-        let origin = Origin::of_url(url)?;
-        Ok(CookieUrl {
-            host_text: origin.host.to_string().into_boxed_str(),
+        Ok(CookieUrl::from_origin(Origin::of_url(url)?, url.path()))
+    }
+
+    /// The URL of `origin` with `path` (a URL's origin already at hand).
+    pub fn from_origin(origin: Origin, path: &str) -> CookieUrl {
+        let mut host_text = String::new();
+        origin.host.push_to(&mut host_text);
+        CookieUrl {
+            host_text: host_text.into_boxed_str(),
             scheme: origin.scheme,
             host: origin.host,
             port: origin.port,
-            path: url.path().into(),
-        })
+            path: path.into(),
+        }
     }
 
     /// The scheme.

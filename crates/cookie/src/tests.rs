@@ -490,3 +490,43 @@ fn a_partition_keeps_at_most_its_byte_budget_per_site() {
     assert_eq!(names, ["c2", "c3", "c4"]);
     assert_eq!(last.unwrap().len(), 1);
 }
+
+#[test]
+fn a_shared_line_stores_the_same_cookie() {
+    // `SetCookie::shared` only saves copies: every outcome (stored, rejected,
+    // a nameless line the policy turns into a name, a default path, a
+    // replacement) equals the one of the plain parse.
+    let lines = [
+        "sid=abc; Path=/app; Secure; HttpOnly; SameSite=None",
+        "sid=def; Path=/app; Secure",
+        "lang=fr",
+        "lone",
+        "t=1; Domain=EXAMPLE.com; Path=/",
+        "bad=1; Domain=com",
+        "__Host-x=1; Path=/; Secure",
+        "v=caf\u{e9}; Path=/d\u{e9}j\u{e0}",
+    ];
+    let url = CookieUrl::parse("https://www.example.com/app/page").unwrap();
+    for policy in [Policy::rfc6265bis(), {
+        let mut p = Policy::rfc6265bis();
+        p.nameless_value_becomes_name = true;
+        p
+    }] {
+        let env = Env {
+            now: NOW,
+            psl: &BuiltinPsl,
+            policy: &policy,
+        };
+        let mut plain = CookieJar::new();
+        let mut shared = CookieJar::new();
+        for round in 0..2 {
+            for line in lines {
+                let parsed = parse_set_cookie(line.as_bytes()).unwrap();
+                let a = plain.store(&parsed, &SetContext::top_level(&url), &env);
+                let b = shared.store(&parsed.shared(), &SetContext::top_level(&url), &env);
+                assert_eq!(a, b, "{line} in round {round}");
+            }
+        }
+        assert_eq!(plain.cookies(), shared.cookies());
+    }
+}

@@ -71,7 +71,10 @@ impl<'r> ParsedSetCookies<'r> {
                 .map(|e| {
                     e.headers
                         .get_all("set-cookie")
-                        .map(|line| (Arc::from(line), parse_set_cookie(line.as_bytes())))
+                        .map(|line| {
+                            let parsed = parse_set_cookie(line.as_bytes()).map(SetCookie::shared);
+                            (Arc::from(line), parsed)
+                        })
                         .collect()
                 })
                 .collect(),
@@ -658,7 +661,7 @@ impl<'a> Browser<'a> {
     ) -> RequestTrace {
         let top = self.top_site_string();
         RequestTrace {
-            url: url.to_string(),
+            url: url.as_str().to_owned(),
             method: method.to_string(),
             destination: destination.to_string(),
             site_for_cookies: None,
@@ -680,7 +683,7 @@ impl<'a> Browser<'a> {
     fn top_site_string(&self) -> String {
         self.top
             .and_then(|t| self.frames.get(t))
-            .map(|f| f.site.to_string())
+            .map(|f| f.site.serialized())
             .unwrap_or_default()
     }
 
@@ -794,7 +797,7 @@ impl<'a> Browser<'a> {
                 CredentialsMode::SameOrigin => !tainted,
             };
             let unpartitioned = self.unpartitioned_access(&plan, &context, &url_site);
-            let cookie_url = CookieUrl::from_url(&url).ok();
+            let cookie_url = Some(CookieUrl::from_origin(hop_origin, url.path()));
             let safe = is_safe_method(&method);
             let top_nav = matches!(plan.kind, Kind::TopNavigation);
 
@@ -815,10 +818,11 @@ impl<'a> Browser<'a> {
             let status = response.status;
             let location = response.location;
             let headers = response.headers;
-            let mut set_cookie = Vec::new();
+            let parsed = self.parsed;
+            let lines = parsed.of(response.entry);
+            let mut set_cookie = Vec::with_capacity(lines.len());
             if let Some(cu) = &cookie_url {
-                let parsed = self.parsed;
-                for (line, parsed) in parsed.of(response.entry) {
+                for (line, parsed) in lines {
                     set_cookie.push(self.receive_set_cookie(
                         line,
                         parsed,
@@ -831,12 +835,12 @@ impl<'a> Browser<'a> {
                 }
             }
             traces.push(RequestTrace {
-                url: url.to_string(),
+                url: url.as_str().to_owned(),
                 method: method.clone(),
                 destination: plan.destination.to_string(),
-                site_for_cookies: context.site_for_cookies.as_ref().map(ToString::to_string),
+                site_for_cookies: context.site_for_cookies.as_ref().map(Site::serialized),
                 same_site: context.same_site,
-                top_level_site: context.top_level_site.to_string(),
+                top_level_site: context.top_level_site.serialized(),
                 third_party: context.third_party,
                 sent,
                 excluded,
@@ -1022,16 +1026,16 @@ impl<'a> Browser<'a> {
             .site_of(url)
             .map(|(_, site)| self.context_for(plan, &site, redirects));
         RequestTrace {
-            url: url.to_string(),
+            url: url.as_str().to_owned(),
             method: method.to_string(),
             destination: plan.destination.to_string(),
             site_for_cookies: context
                 .as_ref()
-                .and_then(|c| c.site_for_cookies.as_ref().map(ToString::to_string)),
+                .and_then(|c| c.site_for_cookies.as_ref().map(Site::serialized)),
             same_site: context.as_ref().is_some_and(|c| c.same_site),
             top_level_site: context
                 .as_ref()
-                .map(|c| c.top_level_site.to_string())
+                .map(|c| c.top_level_site.serialized())
                 .unwrap_or_default(),
             third_party: context.as_ref().is_some_and(|c| c.third_party),
             sent: Vec::new(),
@@ -1336,7 +1340,7 @@ impl<'a> Browser<'a> {
                 secure: c.secure,
                 http_only: c.http_only,
                 same_site: c.same_site.as_str().into(),
-                partition: c.partition.as_ref().map(|p| p.top_level_site.to_string()),
+                partition: c.partition.as_ref().map(|p| p.top_level_site.serialized()),
                 expires: c.expiry.map(|e| e.since(c.last_set)),
             })
             .collect();

@@ -114,6 +114,21 @@ impl Host {
     }
 }
 
+impl Host {
+    /// Appends the host as `Display` writes it; a domain without the
+    /// formatting machinery (the engine writes hosts into every trace).
+    pub fn push_to(&self, out: &mut String) {
+        match self {
+            Host::Domain(d) => out.push_str(d),
+            other => {
+                use fmt::Write as _;
+                // Writing into a String cannot fail.
+                let _ = write!(out, "{other}");
+            }
+        }
+    }
+}
+
 impl fmt::Display for Host {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -22,6 +22,12 @@ pub enum Scheme {
 impl Scheme {
     /// Reads a scheme (case-insensitive).
     pub fn parse(s: &str) -> Scheme {
+        // A URL's scheme is already lower case: the common ones match at once.
+        match s {
+            "https" => return Scheme::Https,
+            "http" => return Scheme::Http,
+            _ => {}
+        }
         let known = [
             ("http", Scheme::Http),
             ("https", Scheme::Https),

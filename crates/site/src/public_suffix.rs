@@ -88,8 +88,58 @@ pub struct BuiltinPsl;
 
 impl PublicSuffixList for BuiltinPsl {
     fn public_suffix(&self, domain: &str) -> Option<PublicSuffix> {
-        from_info(psl::List.suffix(domain.as_bytes()))
+        // One analysis asks about the same few hosts hundreds of times (every
+        // simulated request and Set-Cookie): the last answers are kept per
+        // thread. The list is compiled in, so an answer never goes stale.
+        RECENT_SUFFIXES.with(|recent| {
+            let mut recent = recent.borrow_mut();
+            if let Some(hit) = recent.find(domain) {
+                return hit;
+            }
+            let answer = from_info(psl::List.suffix(domain.as_bytes()));
+            recent.insert(domain, answer);
+            answer
+        })
     }
+}
+
+/// How many recent answers of [`BuiltinPsl`] each thread keeps.
+const RECENT_CAPACITY: usize = 16;
+/// Domains longer than this are looked up every time (not worth a copy).
+const RECENT_MAX_LEN: usize = 128;
+
+/// The last answers of the built-in list, replaced in turn.
+#[derive(Default)]
+struct RecentSuffixes {
+    entries: Vec<(Box<str>, Option<PublicSuffix>)>,
+    next: usize,
+}
+
+impl RecentSuffixes {
+    fn find(&self, domain: &str) -> Option<Option<PublicSuffix>> {
+        self.entries
+            .iter()
+            .find(|(d, _)| **d == *domain)
+            .map(|(_, answer)| *answer)
+    }
+
+    fn insert(&mut self, domain: &str, answer: Option<PublicSuffix>) {
+        if domain.len() > RECENT_MAX_LEN {
+            return;
+        }
+        let entry = (Box::from(domain), answer);
+        if self.entries.len() < RECENT_CAPACITY {
+            self.entries.push(entry);
+        } else if let Some(slot) = self.entries.get_mut(self.next) {
+            *slot = entry;
+            self.next = (self.next + 1) % RECENT_CAPACITY;
+        }
+    }
+}
+
+thread_local! {
+    static RECENT_SUFFIXES: std::cell::RefCell<RecentSuffixes> =
+        std::cell::RefCell::new(RecentSuffixes::default());
 }
 
 /// A list read at run time, e.g. from `--psl-file public_suffix_list.dat`.
@@ -164,6 +214,27 @@ impl PublicSuffixList for FilePsl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recent_answers_equal_the_list() {
+        // More distinct domains than the per-thread memory holds, asked in
+        // turn three times: every answer is the list's own.
+        let domains: Vec<String> = (0..40)
+            .map(|i| match i % 4 {
+                0 => format!("a{i}.example.co.uk"),
+                1 => format!("b{i}.github.io"),
+                2 => format!("c{i}.localhost"),
+                _ => format!("co{i}.uk"),
+            })
+            .chain(["com".to_string(), "github.io".to_string(), "x".repeat(200) + ".com"])
+            .collect();
+        for round in 0..3 {
+            for d in &domains {
+                let direct = from_info(psl::List.suffix(d.as_bytes()));
+                assert_eq!(BuiltinPsl.public_suffix(d), direct, "{d} in round {round}");
+            }
+        }
+    }
 
     #[test]
     fn builtin_list_has_both_sections_and_implicit_rule() {

@@ -178,6 +178,13 @@ enum Lang {
 fn quote(s: &str, lang: Lang) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
+    // Printable ASCII without a character any language escapes: as is.
+    let plain = |b: u8| (0x20..0x7f).contains(&b) && !matches!(b, b'\\' | b'"' | b'#' | b'$');
+    if s.bytes().all(plain) {
+        out.push_str(s);
+        out.push('"');
+        return out;
+    }
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
