@@ -90,14 +90,17 @@ mod tests {
     fn sample_reports() -> Vec<cookie_doctor_diagnose::check::CheckReport> {
         use cookie_doctor_diagnose::check::check;
         use cookie_doctor_diagnose::matrix::Deployment;
-        let lines: Vec<String> = include_str!("../../../examples/set-cookie/embedded-dashboard.txt")
-            .lines()
-            .filter_map(|l| l.strip_prefix("Set-Cookie: "))
-            .map(str::to_string)
-            .collect();
+        let lines: Vec<String> =
+            include_str!("../../../examples/set-cookie/embedded-dashboard.txt")
+                .lines()
+                .filter_map(|l| l.strip_prefix("Set-Cookie: "))
+                .map(str::to_string)
+                .collect();
         let deployment = Deployment {
             url: url::Url::parse("https://app.example.com/dashboard").unwrap(),
-            embedded_in: vec![cookie_doctor_site::Origin::parse("https://partner.example").unwrap()],
+            embedded_in: vec![
+                cookie_doctor_site::Origin::parse("https://partner.example").unwrap(),
+            ],
             called_from: Vec::new(),
             headers: vec!["X-Frame-Options: DENY".into()],
         };

@@ -226,7 +226,11 @@ mod tests {
                 2 => format!("c{i}.localhost"),
                 _ => format!("co{i}.uk"),
             })
-            .chain(["com".to_string(), "github.io".to_string(), "x".repeat(200) + ".com"])
+            .chain([
+                "com".to_string(),
+                "github.io".to_string(),
+                "x".repeat(200) + ".com",
+            ])
             .collect();
         for round in 0..3 {
             for d in &domains {
