@@ -2,6 +2,7 @@
 //! same-site facts computed by the caller (the browser model).
 
 use std::fmt;
+use std::sync::Arc;
 
 use cookie_doctor_site::{Host, Origin, OriginError, PublicSuffixList, Scheme, Site};
 
@@ -12,7 +13,8 @@ use crate::policy::Policy;
 pub struct CookieUrl {
     scheme: Scheme,
     host: Host,
-    host_text: Box<str>,
+    /// The host as text: a domain's shares the host's.
+    host_text: Arc<str>,
     port: Option<u16>,
     path: Box<str>,
 }
@@ -34,10 +36,12 @@ impl CookieUrl {
 
     /// The URL of `origin` with `path` (a URL's origin already at hand).
     pub fn from_origin(origin: Origin, path: &str) -> CookieUrl {
-        let mut host_text = String::new();
-        origin.host.push_to(&mut host_text);
+        let host_text: Arc<str> = match &origin.host {
+            Host::Domain(domain) => domain.clone(),
+            other => other.to_string().into(),
+        };
         CookieUrl {
-            host_text: host_text.into_boxed_str(),
+            host_text,
             scheme: origin.scheme,
             host: origin.host,
             port: origin.port,

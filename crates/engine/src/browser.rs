@@ -2,6 +2,7 @@
 //! Storage Access grants; each step becomes requests whose cookie, CORS and
 //! framing decisions go into the trace.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use cookie_doctor_cookie::{
@@ -20,7 +21,7 @@ use url::Url;
 use crate::cookies::{self, rejected};
 use crate::trace::{
     Blocked, CookieRef, CorsTrace, ExcludedCookie, ExpectResult, JarCookie, RequestTrace, Run,
-    SetCookieTrace, StepTrace,
+    SetCookieTrace, StepTrace, method_text,
 };
 
 /// Browsers stop following redirects after this many (Fetch "HTTP-redirect
@@ -34,6 +35,9 @@ pub(crate) struct Responses {
     empty: Headers,
     /// The steps' URLs (text → parsed), parsed once for every profile.
     step_urls: std::collections::HashMap<String, Option<Url>>,
+    /// The origin and site of each URL a step or a response names (parsed
+    /// URL text → both), made once for every request and profile.
+    sites: std::collections::HashMap<String, (Origin, Site)>,
 }
 
 struct ResponseEntry {
@@ -90,14 +94,14 @@ impl<'r> ParsedSetCookies<'r> {
 }
 
 impl Responses {
-    pub(crate) fn new(scenario: &Scenario) -> Responses {
-        Responses::for_scenarios(&[scenario])
+    pub(crate) fn new(scenario: &Scenario, psl: &dyn PublicSuffixList) -> Responses {
+        Responses::for_scenarios(&[scenario], psl)
     }
 
     /// The responses of the first scenario, and the step URLs of all of them
     /// (scenarios run together by `run_branches` share their responses).
-    pub(crate) fn for_scenarios(scenarios: &[&Scenario]) -> Responses {
-        let entries = scenarios
+    pub(crate) fn for_scenarios(scenarios: &[&Scenario], psl: &dyn PublicSuffixList) -> Responses {
+        let entries: Vec<ResponseEntry> = scenarios
             .first()
             .map(|scenario| {
                 scenario
@@ -123,10 +127,22 @@ impl Responses {
                 step_urls.insert(text.to_string(), Url::parse(text).ok());
             }
         }
+        let mut sites = std::collections::HashMap::new();
+        let named = step_urls
+            .values()
+            .flatten()
+            .chain(entries.iter().map(|e| &e.url));
+        for url in named {
+            if let Ok(origin) = Origin::of_url(url) {
+                let site = Site::of(&origin, psl);
+                sites.insert(url.as_str().to_string(), (origin, site));
+            }
+        }
         Responses {
             entries,
             empty: Headers::new(),
             step_urls,
+            sites,
         }
     }
 
@@ -263,6 +279,9 @@ impl<'a> Browser<'a> {
     }
 
     fn site_of(&self, url: &Url) -> Option<(Origin, Site)> {
+        if let Some(known) = self.responses.sites.get(url.as_str()) {
+            return Some(known.clone());
+        }
         let origin = Origin::of_url(url).ok()?;
         let site = Site::of(&origin, self.psl);
         Some((origin, site))
@@ -656,14 +675,14 @@ impl<'a> Browser<'a> {
         &self,
         url: &Url,
         method: &str,
-        destination: &str,
+        destination: &'static str,
         reason: Reason,
     ) -> RequestTrace {
         let top = self.top_site_string();
         RequestTrace {
             url: url.as_str().to_owned(),
-            method: method.to_string(),
-            destination: destination.to_string(),
+            method: method_text(method),
+            destination: Cow::Borrowed(destination),
             site_for_cookies: None,
             same_site: false,
             top_level_site: top,
@@ -836,8 +855,8 @@ impl<'a> Browser<'a> {
             }
             traces.push(RequestTrace {
                 url: url.as_str().to_owned(),
-                method: method.clone(),
-                destination: plan.destination.to_string(),
+                method: method_text(&method),
+                destination: Cow::Borrowed(plan.destination),
                 site_for_cookies: context.site_for_cookies.as_ref().map(Site::serialized),
                 same_site: context.same_site,
                 top_level_site: context.top_level_site.serialized(),
@@ -1027,8 +1046,8 @@ impl<'a> Browser<'a> {
             .map(|(_, site)| self.context_for(plan, &site, redirects));
         RequestTrace {
             url: url.as_str().to_owned(),
-            method: method.to_string(),
-            destination: plan.destination.to_string(),
+            method: method_text(method),
+            destination: Cow::Borrowed(plan.destination),
             site_for_cookies: context
                 .as_ref()
                 .and_then(|c| c.site_for_cookies.as_ref().map(Site::serialized)),

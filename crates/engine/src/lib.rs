@@ -23,7 +23,7 @@ pub use trace::{
 
 /// Runs `scenario` in one browser profile, starting at `start`.
 pub fn run(scenario: &Scenario, profile: &Profile, psl: &dyn PublicSuffixList, start: Time) -> Run {
-    let responses = browser::Responses::new(scenario);
+    let responses = browser::Responses::new(scenario, psl);
     let parsed = browser::ParsedSetCookies::new(&responses);
     browser::Browser::new(profile, psl, &responses, &parsed, start).run(scenario)
 }
@@ -36,7 +36,7 @@ pub fn simulate_refs(
     psl: &dyn PublicSuffixList,
     start: Time,
 ) -> Trace {
-    let responses = browser::Responses::new(scenario);
+    let responses = browser::Responses::new(scenario, psl);
     let parsed = browser::ParsedSetCookies::new(&responses);
     Trace {
         scenario: scenario.name.clone(),
@@ -87,7 +87,7 @@ pub fn run_branches(
     start: Time,
 ) -> Vec<Vec<BranchRun>> {
     let scenarios: Vec<&Scenario> = branches.iter().map(|b| b.scenario).collect();
-    let responses = browser::Responses::for_scenarios(&scenarios);
+    let responses = browser::Responses::for_scenarios(&scenarios, psl);
     let parsed = browser::ParsedSetCookies::new(&responses);
     let members: Vec<usize> = (0..branches.len()).collect();
     profiles

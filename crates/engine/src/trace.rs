@@ -2,6 +2,7 @@
 //! trace JSON v1 (DESIGN.md §6): the field names and meanings below are a
 //! contract read by other tools. Fields may be added; none may change meaning.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use cookie_doctor_cookie::Reason;
@@ -65,16 +66,25 @@ pub struct StepTrace {
     pub expect: Vec<ExpectResult>,
 }
 
+/// A request method as a trace keeps it: the usual ones without a copy.
+pub fn method_text(method: &str) -> Cow<'static, str> {
+    const USUAL: [&str; 7] = ["GET", "POST", "OPTIONS", "HEAD", "PUT", "DELETE", "PATCH"];
+    USUAL
+        .iter()
+        .find(|m| **m == method)
+        .map_or_else(|| Cow::Owned(method.to_string()), |m| Cow::Borrowed(*m))
+}
+
 /// A request and every cookie decision on it.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct RequestTrace {
     /// The URL.
     pub url: String,
-    /// The method (`OPTIONS` for a preflight).
-    pub method: String,
+    /// The method (`OPTIONS` for a preflight); the usual ones are not copied.
+    pub method: Cow<'static, str>,
     /// The Fetch destination: `document`, `iframe`, `image`, `script`, `style`,
     /// `empty`.
-    pub destination: String,
+    pub destination: Cow<'static, str>,
     /// The site for cookies, `null` when opaque (a cross-site ancestor).
     pub site_for_cookies: Option<String>,
     /// RFC 6265bis §5.2: same-site.

@@ -35,12 +35,15 @@ pub fn to_json<T: serde::Serialize>(value: &T) -> String {
 /// compact text (a unit test holds it to that), and should it ever refuse a
 /// value, serde_json writes it.
 pub fn to_json_compact<T: serde::Serialize>(value: &T) -> String {
-    match sonic_rs::to_string(value) {
-        Ok(mut s) => {
+    // Reports run to tens of kilobytes: start big rather than grow from zero.
+    let mut out = Vec::with_capacity(64 * 1024);
+    let written = sonic_rs::to_writer(&mut out, value).map(|()| String::from_utf8(out));
+    match written {
+        Ok(Ok(mut s)) => {
             s.push('\n');
             s
         }
-        Err(_) => {
+        _ => {
             let mut out = Vec::new();
             let written = serde_json::to_writer(&mut out, value);
             finish(written, out)

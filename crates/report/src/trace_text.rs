@@ -127,7 +127,7 @@ fn render_step(out: &mut String, step: &StepTrace, style: Style) {
 }
 
 fn render_request(out: &mut String, r: &RequestTrace, style: Style) {
-    let mut context = vec![r.destination.clone()];
+    let mut context = vec![r.destination.to_string()];
     context.push(if r.same_site {
         "same-site".into()
     } else {
