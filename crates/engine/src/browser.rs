@@ -816,21 +816,19 @@ impl<'a> Browser<'a> {
                 CredentialsMode::SameOrigin => !tainted,
             };
             let unpartitioned = self.unpartitioned_access(&plan, &context, &url_site);
-            let cookie_url = Some(CookieUrl::from_origin(hop_origin, url.path()));
+            // The cookie URL of this hop: its origin is at hand already.
+            let cookie_url = CookieUrl::from_origin(hop_origin, url.path());
             let safe = is_safe_method(&method);
             let top_nav = matches!(plan.kind, Kind::TopNavigation);
 
-            let (sent, excluded) = match &cookie_url {
-                Some(cu) => self.cookies_for_request(
-                    cu,
-                    &context,
-                    safe,
-                    top_nav,
-                    include_credentials,
-                    unpartitioned,
-                ),
-                None => (Vec::new(), Vec::new()),
-            };
+            let (sent, excluded) = self.cookies_for_request(
+                &cookie_url,
+                &context,
+                safe,
+                top_nav,
+                include_credentials,
+                unpartitioned,
+            );
 
             let responses = self.responses;
             let response = responses.find(&url);
@@ -840,18 +838,16 @@ impl<'a> Browser<'a> {
             let parsed = self.parsed;
             let lines = parsed.of(response.entry);
             let mut set_cookie = Vec::with_capacity(lines.len());
-            if let Some(cu) = &cookie_url {
-                for (line, parsed) in lines {
-                    set_cookie.push(self.receive_set_cookie(
-                        line,
-                        parsed,
-                        cu,
-                        &context,
-                        top_nav,
-                        include_credentials,
-                        unpartitioned,
-                    ));
-                }
+            for (line, parsed) in lines {
+                set_cookie.push(self.receive_set_cookie(
+                    line,
+                    parsed,
+                    &cookie_url,
+                    &context,
+                    top_nav,
+                    include_credentials,
+                    unpartitioned,
+                ));
             }
             traces.push(RequestTrace {
                 url: url.as_str().to_owned(),
