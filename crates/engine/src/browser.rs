@@ -34,11 +34,15 @@ pub(crate) struct Responses {
     /// What an unmatched URL gets: no headers.
     empty: Headers,
     /// The steps' URLs (text → parsed), parsed once for every profile.
-    step_urls: std::collections::HashMap<String, Option<Url>>,
+    step_urls: UrlMap<Option<Url>>,
     /// The origin and site of each URL a step or a response names (parsed
     /// URL text → both), made once for every request and profile.
-    sites: std::collections::HashMap<String, (Origin, Site)>,
+    sites: UrlMap<(Origin, Site)>,
 }
+
+/// URL text → what the engine made of it. Looked up on every step and request:
+/// foldhash, fast on short keys and seeded per process.
+type UrlMap<T> = std::collections::HashMap<String, T, foldhash::fast::RandomState>;
 
 struct ResponseEntry {
     url: Url,
@@ -119,7 +123,7 @@ impl Responses {
                     .collect()
             })
             .unwrap_or_default();
-        let mut step_urls = std::collections::HashMap::new();
+        let mut step_urls = UrlMap::default();
         for step in scenarios.iter().flat_map(|s| &s.steps) {
             if let Some(text) = step.url.as_deref()
                 && !step_urls.contains_key(text)
@@ -127,7 +131,7 @@ impl Responses {
                 step_urls.insert(text.to_string(), Url::parse(text).ok());
             }
         }
-        let mut sites = std::collections::HashMap::new();
+        let mut sites = UrlMap::default();
         let named = step_urls
             .values()
             .flatten()
