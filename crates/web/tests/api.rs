@@ -134,6 +134,37 @@ async fn check_answers_the_cli_json_value_for_the_seed_story() {
 }
 
 #[tokio::test]
+async fn a_check_too_big_to_run_inline_answers_the_same_json() {
+    // More lines than a check runs on the async worker: it goes to the
+    // blocking pool, and the answer is the same as the library's.
+    let lines: Vec<String> = (0..40)
+        .map(|i| format!("c{i}=v{i}; Path=/; Secure; SameSite=None"))
+        .collect();
+    let body = serde_json::json!({
+        "lines": lines,
+        "url": "https://app.example.com/dashboard",
+        "embedded_in": ["https://partner.example"],
+    });
+    let a = send(post("/api/check", "application/json", body.to_string())).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let deployment = Deployment {
+        url: url::Url::parse("https://app.example.com/dashboard").unwrap(),
+        embedded_in: vec![Origin::parse("https://partner.example").unwrap()],
+        called_from: vec![],
+        headers: vec![],
+    };
+    let report = check::check(
+        &lines,
+        &deployment,
+        &cookie_doctor_profiles::builtin(),
+        &BuiltinPsl,
+        Time::from_unix(NOW),
+    );
+    assert_same_json(&a.body, &cookie_doctor_report::to_json(&report));
+    assert_eq!(a.json()["cookies"].as_array().unwrap().len(), 40);
+}
+
+#[tokio::test]
 async fn check_runs_only_the_browsers_named() {
     let body = serde_json::json!({
         "lines": ["Set-Cookie: sid=a; Secure; SameSite=None"],
