@@ -190,7 +190,8 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Runs short CPU-bound work on the current async worker, within the same
-/// bound (`state.cpu`) as [`blocking`] work.
+/// bound (`state.cpu`) as [`blocking`] work. A panic (a bug: the analyses are
+/// fuzzed not to) is a 500 answer, as it is from the blocking pool.
 async fn inline<T>(state: &AppState, work: impl FnOnce() -> T) -> Result<T, ApiError> {
     let permit = state.cpu.clone().acquire_owned().await.map_err(|_| {
         ApiError::new(
@@ -198,9 +199,9 @@ async fn inline<T>(state: &AppState, work: impl FnOnce() -> T) -> Result<T, ApiE
             "the server is shutting down",
         )
     })?;
-    let result = work();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
     drop(permit);
-    Ok(result)
+    result.map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the analysis failed"))
 }
 
 /// `GET /api/config`: what the page should show.
@@ -415,14 +416,14 @@ async fn check_inner(
 }
 
 /// A check of at most this many Set-Cookie lines (and header lines) runs on
-/// the async worker that received it: it takes ~1–10 ms, less than what
-/// handing it to the blocking pool costs under load (a thread wake-up each
-/// way, and more runnable threads than cores). Measured 2026-12-04 with the
-/// seed story, 2 cores: at 2 000 checks/s offered over 500 connections the
-/// pool served 1 480–1 884/s with a growing queue, inline 1 998/s with p99
-/// 34–187 ms; at 1 500/s, p99 212–499 ms against 14–76 ms. Bigger checks
-/// (up to [`MAX_ITEMS`] lines: ~170 ms for 512) go to the pool, so that they
-/// cannot hold a worker, and with it the server's I/O, that long.
+/// the async worker that received it (1–10 ms of work): handing it to the
+/// blocking pool costs a thread wake-up each way and, under load, more
+/// runnable threads than cores. Measured 2026-12-04 with the seed story on 2
+/// cores, pool then inline: 1 500 checks/s offered over 500 connections, p99
+/// 20–22 ms → 6–9 ms; 2 000/s offered, 1 480–1 884/s served with a growing
+/// queue → 1 998/s. Bigger checks (up to [`MAX_ITEMS`] lines: ~170 ms for
+/// 512) go to the pool, so that they cannot hold a worker, and with it the
+/// server's I/O, that long.
 const INLINE_MAX_ITEMS: usize = 32;
 
 #[derive(Debug, Deserialize)]
