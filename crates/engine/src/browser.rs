@@ -40,6 +40,13 @@ pub(crate) struct Responses {
     sites: UrlMap<(Origin, Site)>,
 }
 
+/// HTML "origin" and "obtain a site" of a URL.
+fn origin_and_site(url: &Url, psl: &dyn PublicSuffixList) -> Option<(Origin, Site)> {
+    let origin = Origin::of_url(url).ok()?;
+    let site = Site::of(&origin, psl);
+    Some((origin, site))
+}
+
 /// URL text → what the engine made of it. Looked up on every step and request:
 /// foldhash, fast on short keys and seeded per process.
 type UrlMap<T> = std::collections::HashMap<String, T, foldhash::fast::RandomState>;
@@ -137,9 +144,8 @@ impl Responses {
             .flatten()
             .chain(entries.iter().map(|e| &e.url));
         for url in named {
-            if let Ok(origin) = Origin::of_url(url) {
-                let site = Site::of(&origin, psl);
-                sites.insert(url.as_str().to_string(), (origin, site));
+            if let Some(both) = origin_and_site(url, psl) {
+                sites.insert(url.as_str().to_string(), both);
             }
         }
         Responses {
@@ -283,12 +289,10 @@ impl<'a> Browser<'a> {
     }
 
     fn site_of(&self, url: &Url) -> Option<(Origin, Site)> {
-        if let Some(known) = self.responses.sites.get(url.as_str()) {
-            return Some(known.clone());
+        match self.responses.sites.get(url.as_str()) {
+            Some(known) => Some(known.clone()),
+            None => origin_and_site(url, self.psl),
         }
-        let origin = Origin::of_url(url).ok()?;
-        let site = Site::of(&origin, self.psl);
-        Some((origin, site))
     }
 
     /// The live frame called `name` (`top` is the top-level document).

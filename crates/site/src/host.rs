@@ -112,9 +112,7 @@ impl Host {
     pub fn as_cookie_domain(&self) -> String {
         self.to_string()
     }
-}
 
-impl Host {
     /// Appends the host as `Display` writes it; a domain without the
     /// formatting machinery (the engine writes hosts into every trace).
     pub fn push_to(&self, out: &mut String) {

@@ -85,13 +85,12 @@ impl Site {
     pub fn same_site_ignoring_scheme(&self, other: &Site) -> bool {
         self.host == other.host
     }
-}
 
-impl Site {
     /// `scheme://host` as `Display` writes it, in one allocation of the right
     /// size (the engine writes sites into every request of a trace).
     pub fn serialized(&self) -> String {
         let scheme = self.scheme.as_str();
+        // An IP host is at most 41 bytes: `[` + 39 for IPv6 + `]`.
         let host_len = self.host.domain().map_or(41, str::len);
         let mut out = String::with_capacity(scheme.len() + 3 + host_len);
         out.push_str(scheme);
