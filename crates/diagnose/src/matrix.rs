@@ -304,6 +304,10 @@ pub fn delivery_matrix_in(
             scenario,
             keep,
             want_jar: context == Context::SameSite,
+            // The last step decides "sent" only: its request's cookies, not
+            // what its response sets (`cell_for` and the rules read no
+            // `set_cookie` of a send request).
+            last_set_cookie: false,
         })
         .collect();
     type Decided = (

@@ -253,6 +253,10 @@ pub(crate) struct Browser<'a> {
     now: Time,
     /// Storage Access grants with site-pair scope: (top-level site, embedded site).
     grants: Vec<(Site, Site)>,
+    /// Whether a final (non-redirect) response's Set-Cookie lines are stored;
+    /// `false` only for a last step whose caller reads nothing they would
+    /// change (see [`crate::Branch::last_set_cookie`]).
+    store_response_cookies: bool,
 }
 
 impl<'a> Browser<'a> {
@@ -273,7 +277,14 @@ impl<'a> Browser<'a> {
             jar: CookieJar::new(),
             now: start,
             grants: Vec::new(),
+            store_response_cookies: true,
         }
+    }
+
+    /// Sets whether the next steps store the Set-Cookie lines of their final
+    /// responses (redirect hops always store theirs).
+    pub(crate) fn set_store_response_cookies(&mut self, store: bool) {
+        self.store_response_cookies = store;
     }
 
     fn env(&self) -> Env<'a> {
@@ -844,7 +855,15 @@ impl<'a> Browser<'a> {
             let location = response.location;
             let headers = response.headers;
             let parsed = self.parsed;
-            let lines = parsed.of(response.entry);
+            let redirect = matches!(status, 301 | 302 | 303 | 307 | 308);
+            // A redirect hop's cookies decide what the next hop carries: they
+            // are always stored; a final response's only when someone reads
+            // what they change.
+            let lines = if self.store_response_cookies || redirect {
+                parsed.of(response.entry)
+            } else {
+                &[]
+            };
             let mut set_cookie = Vec::with_capacity(lines.len());
             for (line, parsed) in lines {
                 set_cookie.push(self.receive_set_cookie(
@@ -873,7 +892,6 @@ impl<'a> Browser<'a> {
                 status,
             });
 
-            let redirect = matches!(status, 301 | 302 | 303 | 307 | 308);
             // Fetch §4.4 HTTP fetch step 4.3: a redirect answered to a CORS request
             // whose tainting is "cors" must itself pass the CORS check, or the
             // fetch ends in a network error and the next hop is never requested.

@@ -57,6 +57,15 @@ pub struct Branch<'s> {
     pub keep: &'s [usize],
     /// Whether to return the jar at the end of the branch.
     pub want_jar: bool,
+    /// Whether the Set-Cookie lines of the final response of the branch's
+    /// last step are stored and traced. A caller that reads only what the
+    /// last step's request carried (and not the jar after it) says `false`:
+    /// the engine skips that work, and the last step's trace then lists no
+    /// `set_cookie` for that response. Redirect hops before it are always
+    /// stored (they decide what the later hops carry). Honoured only when
+    /// every branch taking that step agrees and none wants the jar or checks
+    /// an expectation there.
+    pub last_set_cookie: bool,
 }
 
 /// What [`run_branches`] returns for one branch.
@@ -144,6 +153,8 @@ fn explore(
             && let Some((step, group)) = groups.pop()
         {
             // Everyone left takes the same step: no copy needed.
+            browser
+                .set_store_response_cookies(!skips_last_set_cookie(step, depth, &group, branches));
             let trace = browser.step_checked(step);
             keep_trace(trace, depth, &group, branches, out);
             depth += 1;
@@ -154,17 +165,38 @@ fn explore(
         let last = groups.pop();
         for (step, group) in groups {
             let mut copy = browser.clone();
+            copy.set_store_response_cookies(!skips_last_set_cookie(step, depth, &group, branches));
             let trace = copy.step_checked(step);
             keep_trace(trace, depth, &group, branches, out);
             explore(copy, depth + 1, group, branches, out);
         }
         if let Some((step, group)) = last {
+            browser
+                .set_store_response_cookies(!skips_last_set_cookie(step, depth, &group, branches));
             let trace = browser.step_checked(step);
             keep_trace(trace, depth, &group, branches, out);
             explore(browser, depth + 1, group, branches, out);
         }
         return;
     }
+}
+
+/// Whether step `depth` (`step`, taken by the branches of `group`) may leave
+/// its final response's Set-Cookie lines unstored: it is the last step of
+/// every one of them, none wants the jar after it, each said
+/// [`Branch::last_set_cookie`] `false`, and the step checks no expectation.
+fn skips_last_set_cookie(
+    step: &Step,
+    depth: usize,
+    group: &[usize],
+    branches: &[Branch<'_>],
+) -> bool {
+    step.expect.is_empty()
+        && group.iter().all(|&m| {
+            branches.get(m).is_some_and(|b| {
+                !b.last_set_cookie && !b.want_jar && b.scenario.steps.len() == depth + 1
+            })
+        })
 }
 
 /// Hands the trace of step `depth` to the branches of `group` that keep it:

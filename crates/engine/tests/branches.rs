@@ -74,6 +74,7 @@ fn branches_equal_separate_runs_on_every_scenario() {
                 scenario,
                 keep,
                 want_jar: true,
+                last_set_cookie: true,
             })
             .collect();
         let together = run_branches(&branches, &refs, &BuiltinPsl, START);
@@ -126,11 +127,13 @@ fn long_shared_prefix_runs_in_constant_stack() {
                     scenario: &long,
                     keep: &keep_last,
                     want_jar: true,
+                    last_set_cookie: true,
                 },
                 Branch {
                     scenario: &shorter,
                     keep: &keep_short,
                     want_jar: true,
+                    last_set_cookie: true,
                 },
             ];
             let runs = run_branches(&branches, &[&profile], &BuiltinPsl, START);
@@ -140,4 +143,92 @@ fn long_shared_prefix_runs_in_constant_stack() {
         })
         .unwrap();
     assert!(handle.join().unwrap());
+}
+
+/// A branch that does not want its last response's cookies
+/// (`last_set_cookie: false`) gets the same traces as a plain run — every
+/// earlier step whole, and on its last step the same requests with the same
+/// cookies sent and held back, CORS and framing verdicts — except that the
+/// last step's final (non-redirect) responses list no Set-Cookie. Where that
+/// last step is shared with a longer branch (a prefix), it is run whole.
+/// Scenarios run without their expectations (a step that checks one is never
+/// skipped).
+#[test]
+fn skipping_the_last_set_cookie_changes_nothing_else() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    let profiles = builtin();
+    let refs: Vec<_> = profiles.iter().collect();
+    let mut skipped_lines = 0usize;
+    for path in &paths {
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut scenario = parse_scenario(&text, &path.to_string_lossy()).unwrap();
+        for step in &mut scenario.steps {
+            step.expect.clear();
+        }
+        let n = scenario.steps.len();
+        // The prefixes, the whole scenario last: only its last step is the
+        // last of every branch taking it.
+        let variants: Vec<Scenario> = (1..=n)
+            .map(|k| with_steps(&scenario, scenario.steps[..k].to_vec()))
+            .collect();
+        let keeps: Vec<Vec<usize>> = variants
+            .iter()
+            .map(|v| (0..v.steps.len()).collect())
+            .collect();
+        let branches: Vec<Branch<'_>> = variants
+            .iter()
+            .zip(&keeps)
+            .map(|(scenario, keep)| Branch {
+                scenario,
+                keep,
+                want_jar: false,
+                last_set_cookie: false,
+            })
+            .collect();
+        let together = run_branches(&branches, &refs, &BuiltinPsl, START);
+        for (profile, runs) in profiles.iter().zip(&together) {
+            for (k, (variant, branch_run)) in variants.iter().zip(runs).enumerate() {
+                let mut alone = run(variant, profile, &BuiltinPsl, START).steps;
+                if k + 1 == variants.len() {
+                    let last = alone.last_mut().unwrap();
+                    for request in &mut last.requests {
+                        let redirect = matches!(request.status, 301 | 302 | 303 | 307 | 308);
+                        if !redirect && request.method != "OPTIONS" {
+                            skipped_lines += request.set_cookie.len();
+                            request.set_cookie.clear();
+                        }
+                    }
+                }
+                let kept: Vec<_> = branch_run.kept.iter().map(|s| s.clone().unwrap()).collect();
+                assert_eq!(kept, alone, "{} in {}", path.display(), profile.name);
+                assert_eq!(branch_run.jar, None);
+            }
+        }
+        // Each prefix on its own: its last step is skipped.
+        for (variant, branch) in variants.iter().zip(&branches) {
+            let single = run_branches(std::slice::from_ref(branch), &refs, &BuiltinPsl, START);
+            for (profile, runs) in profiles.iter().zip(&single) {
+                let mut alone = run(variant, profile, &BuiltinPsl, START).steps;
+                let last = alone.last_mut().unwrap();
+                for request in &mut last.requests {
+                    let redirect = matches!(request.status, 301 | 302 | 303 | 307 | 308);
+                    if !redirect && request.method != "OPTIONS" {
+                        skipped_lines += request.set_cookie.len();
+                        request.set_cookie.clear();
+                    }
+                }
+                let kept: Vec<_> = runs[0].kept.iter().map(|s| s.clone().unwrap()).collect();
+                assert_eq!(kept, alone, "{} alone in {}", path.display(), profile.name);
+            }
+        }
+    }
+    // The corpus has last steps whose responses set cookies: the skip was
+    // exercised, not vacuous.
+    assert!(skipped_lines > 100, "only {skipped_lines} lines skipped");
 }

@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 pub mod browser_doc;
+pub mod check_json;
 pub mod har_text;
 pub mod markdown;
 pub mod profiles_doc;
@@ -14,6 +15,7 @@ pub mod text;
 pub mod timeline_svg;
 pub mod trace_text;
 
+pub use check_json::check_json_compact;
 pub use style::Style;
 
 /// Renders any report as pretty JSON with a trailing newline (what the CLI
@@ -87,6 +89,9 @@ mod tests {
         // `assert!` rather than `assert_eq!`: the report runs to 50 KB.
         assert!(to_json_compact(&value) == serde_json::to_string(&value).unwrap() + "\n");
         assert!(to_json_compact(&report) == serde_json::to_string(&report).unwrap() + "\n");
+        for one in &report {
+            assert!(check_json_compact(one) == serde_json::to_string(one).unwrap() + "\n");
+        }
     }
 
     /// A check report of a bundled story, as typed values.

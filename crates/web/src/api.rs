@@ -15,7 +15,7 @@ use cookie_doctor_diagnose::matrix::Deployment;
 use cookie_doctor_inputs::HarError;
 use cookie_doctor_inputs::{Scenario, parse_scenario, set_cookie_line};
 use cookie_doctor_profiles::Profile;
-use cookie_doctor_report::to_json_compact;
+use cookie_doctor_report::{check_json_compact, to_json_compact};
 use cookie_doctor_scan::{ScanError, ScanOptions};
 use cookie_doctor_site::Origin;
 use cookie_doctor_site::PublicSuffixList;
@@ -400,7 +400,7 @@ async fn check_inner(
     let now = state.now();
     let small = lines.len() <= INLINE_MAX_ITEMS && deployment.headers.len() <= INLINE_MAX_ITEMS;
     let work = move || {
-        to_json_compact(&check::check(
+        check_json_compact(&check::check(
             &lines,
             &deployment,
             &profiles,
