@@ -1,8 +1,11 @@
 //! ASP.NET Core (.NET 8+): `Response.Cookies` with `CookieOptions`, a named
 //! CORS policy, and a middleware for the framing header.
 
+use std::fmt::Write as _;
+
 use super::{
-    CorsSpec, FramingSpec, Lang, SameSite, cookie_path, csp, quote, quote_list, same_site,
+    CorsSpec, FramingSpec, Lang, cookie_buffer, cookie_path, cors_buffer, framing_buffer,
+    push_quoted, push_quoted_csp, push_quoted_list, same_site,
 };
 use crate::fix::CookieSpec;
 
@@ -12,106 +15,115 @@ const CS: Lang = Lang::CSharp;
 /// action (`HttpContext.Response` elsewhere).
 pub(super) fn cookie(spec: &CookieSpec) -> String {
     let deletion = spec.is_deletion();
-    let mut options = Vec::new();
-    if let Some(domain) = &spec.domain {
-        options.push(format!("Domain = {},", quote(domain, CS)));
+    let mut out = cookie_buffer(spec);
+    out.push_str("using Microsoft.AspNetCore.Http;\n\n");
+    if deletion && !spec.partitioned {
+        // Delete sends an empty value that expired in 1970 with these options.
+        out.push_str("Response.Cookies.Delete(");
+        push_quoted(&mut out, &spec.name, CS);
+    } else if deletion {
+        out.push_str(
+            "// an expired, empty cookie with every attribute of the one to clear\n\
+             Response.Cookies.Append(",
+        );
+        push_quoted(&mut out, &spec.name, CS);
+        out.push_str(", \"\"");
+    } else {
+        out.push_str("Response.Cookies.Append(");
+        push_quoted(&mut out, &spec.name, CS);
+        out.push_str(", ");
+        push_quoted(&mut out, &spec.value, CS);
     }
-    options.push(format!("Path = {},", quote(cookie_path(spec), CS)));
+    // The options, one a line.
+    out.push_str(", new CookieOptions\n{");
+    if let Some(domain) = &spec.domain {
+        out.push_str("\n    Domain = ");
+        push_quoted(&mut out, domain, CS);
+        out.push(',');
+    }
+    out.push_str("\n    Path = ");
+    push_quoted(&mut out, cookie_path(spec), CS);
+    out.push(',');
     if spec.secure {
-        options.push("Secure = true,".into());
+        out.push_str("\n    Secure = true,");
     }
     if spec.http_only {
-        options.push("HttpOnly = true,".into());
+        out.push_str("\n    HttpOnly = true,");
     }
     if let Some(same_site) = same_site(spec) {
-        let mode = match same_site {
-            SameSite::Strict => "Strict",
-            SameSite::Lax => "Lax",
-            SameSite::None => "None",
-        };
-        options.push(format!("SameSite = SameSiteMode.{mode},"));
+        out.push_str("\n    SameSite = SameSiteMode.");
+        out.push_str(same_site.title());
+        out.push(',');
     }
     if deletion {
         if spec.partitioned {
-            options.push("Expires = DateTimeOffset.UnixEpoch,".into());
-            options.push("MaxAge = TimeSpan.Zero,".into());
+            out.push_str(
+                "\n    Expires = DateTimeOffset.UnixEpoch,\
+                 \n    MaxAge = TimeSpan.Zero,",
+            );
         }
     } else {
         if let Some(max_age) = spec.max_age {
-            options.push(format!("MaxAge = TimeSpan.FromSeconds({max_age}),"));
+            let _ = write!(out, "\n    MaxAge = TimeSpan.FromSeconds({max_age}),");
         }
         if let Some(expires) = &spec.expires {
-            options.push(format!(
-                "Expires = DateTimeOffset.Parse({}),",
-                quote(expires, CS)
-            ));
+            out.push_str("\n    Expires = DateTimeOffset.Parse(");
+            push_quoted(&mut out, expires, CS);
+            out.push_str("),");
         }
     }
     if spec.partitioned {
-        options.push(
-            "// CookieOptions has no Partitioned property: send it as an extension (.NET 8+)"
-                .into(),
+        out.push_str(
+            "\n    // CookieOptions has no Partitioned property: send it as an extension (.NET 8+)\
+             \n    Extensions = { \"Partitioned\" },",
         );
-        options.push("Extensions = { \"Partitioned\" },".into());
     }
-    let options = format!("new CookieOptions\n{{\n    {}\n}}", options.join("\n    "));
-    let name = quote(&spec.name, CS);
-    let call = if deletion && !spec.partitioned {
-        // Delete sends an empty value that expired in 1970 with these options.
-        format!("Response.Cookies.Delete({name}, {options});")
-    } else if deletion {
-        format!(
-            "// an expired, empty cookie with every attribute of the one to clear\n\
-             Response.Cookies.Append({name}, \"\", {options});"
-        )
-    } else {
-        format!(
-            "Response.Cookies.Append({name}, {}, {options});",
-            quote(&spec.value, CS)
-        )
-    };
-    format!("using Microsoft.AspNetCore.Http;\n\n{call}")
+    out.push_str("\n});");
+    out
 }
 
 /// A named CORS policy in Program.cs: ASP.NET Core echoes an allowed origin
 /// and adds `Vary: Origin`.
 pub(super) fn cors(spec: &CorsSpec) -> String {
-    let mut policy = vec![format!(
-        ".WithOrigins({})",
-        quote_list(&spec.allow_origins, CS)
-    )];
-    if spec.allow_credentials {
-        policy.push(".AllowCredentials()".into());
-    }
-    if !spec.allow_methods.is_empty() {
-        policy.push(format!(
-            ".WithMethods({})",
-            quote_list(&spec.allow_methods, CS)
-        ));
-    }
-    if !spec.allow_headers.is_empty() {
-        policy.push(format!(
-            ".WithHeaders({})",
-            quote_list(&spec.allow_headers, CS)
-        ));
-    }
-    format!(
+    let mut out = cors_buffer(spec);
+    out.push_str(
         "// echoes the request's Origin when it is in the list, and sends Vary: Origin\n\
          builder.Services.AddCors(options =>\n    \
-         options.AddPolicy(\"CookieDoctor\", policy => policy\n        {}));\n\n\
+         options.AddPolicy(\"CookieDoctor\", policy => policy\n        \
+         .WithOrigins(",
+    );
+    push_quoted_list(&mut out, &spec.allow_origins, CS);
+    out.push(')');
+    if spec.allow_credentials {
+        out.push_str("\n        .AllowCredentials()");
+    }
+    if !spec.allow_methods.is_empty() {
+        out.push_str("\n        .WithMethods(");
+        push_quoted_list(&mut out, &spec.allow_methods, CS);
+        out.push(')');
+    }
+    if !spec.allow_headers.is_empty() {
+        out.push_str("\n        .WithHeaders(");
+        push_quoted_list(&mut out, &spec.allow_headers, CS);
+        out.push(')');
+    }
+    out.push_str(
+        "));\n\n\
          // after builder.Build(), between app.UseRouting() and app.UseAuthorization():\n\
          app.UseCors(\"CookieDoctor\");",
-        policy.join("\n        ")
-    )
+    );
+    out
 }
 
 /// A middleware in Program.cs that sets `Content-Security-Policy: frame-ancestors …`.
 pub(super) fn framing(spec: &FramingSpec) -> String {
-    format!(
+    let mut out = framing_buffer(spec);
+    out.push_str(
         "// Program.cs, before the endpoints\n\
-         app.Use(async (context, next) =>\n{{\n    \
-         context.Response.Headers[\"Content-Security-Policy\"] = {};\n    \
-         await next();\n}});",
-        quote(&csp(spec), CS)
-    )
+         app.Use(async (context, next) =>\n{\n    \
+         context.Response.Headers[\"Content-Security-Policy\"] = ",
+    );
+    push_quoted_csp(&mut out, spec, CS);
+    out.push_str(";\n    await next();\n});");
+    out
 }

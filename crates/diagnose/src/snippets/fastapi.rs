@@ -1,8 +1,11 @@
 //! FastAPI / Starlette: `Response.set_cookie` / `delete_cookie`,
 //! `CORSMiddleware`, and an HTTP middleware for the framing header.
 
+use std::fmt::Write as _;
+
 use super::{
-    CorsSpec, FramingSpec, Lang, cookie_path, csp, quote, quote_list, same_site, set_cookie_value,
+    CorsSpec, FramingSpec, Lang, cookie_buffer, cookie_path, cors_buffer, framing_buffer,
+    push_quoted, push_quoted_csp, push_quoted_list, push_quoted_set_cookie_value, same_site,
 };
 use crate::fix::CookieSpec;
 
@@ -11,86 +14,100 @@ const PY: Lang = Lang::Python;
 /// `response.set_cookie(...)` / `response.delete_cookie(...)` on the handler's
 /// `response: Response`; the raw header for a partitioned cookie.
 pub(super) fn cookie(spec: &CookieSpec) -> String {
+    let mut out = cookie_buffer(spec);
     if spec.partitioned {
-        return format!(
+        out.push_str(
             "# Starlette's set_cookie(partitioned=True) raises ValueError before Python 3.14,\n\
              # so the Set-Cookie header is written as it should read.\n\
-             response.headers.append(\"Set-Cookie\", {})",
-            quote(&set_cookie_value(spec), PY)
+             response.headers.append(\"Set-Cookie\", ",
         );
+        push_quoted_set_cookie_value(&mut out, spec, PY);
+        out.push(')');
+        return out;
     }
     let deletion = spec.is_deletion();
-    let mut args = vec![format!("key={}", quote(&spec.name, PY))];
+    // One keyword argument a line.
+    out.push_str(if deletion {
+        "response.delete_cookie(\n    key="
+    } else {
+        "response.set_cookie(\n    key="
+    });
+    push_quoted(&mut out, &spec.name, PY);
     if !deletion {
-        args.push(format!("value={}", quote(&spec.value, PY)));
+        out.push_str(",\n    value=");
+        push_quoted(&mut out, &spec.value, PY);
         if let Some(max_age) = spec.max_age {
-            args.push(format!("max_age={max_age}"));
+            let _ = write!(out, ",\n    max_age={max_age}");
         }
         if let Some(expires) = &spec.expires {
-            args.push(format!("expires={}", quote(expires, PY)));
+            out.push_str(",\n    expires=");
+            push_quoted(&mut out, expires, PY);
         }
     }
-    args.push(format!("path={}", quote(cookie_path(spec), PY)));
+    out.push_str(",\n    path=");
+    push_quoted(&mut out, cookie_path(spec), PY);
     if let Some(domain) = &spec.domain {
-        args.push(format!("domain={}", quote(domain, PY)));
+        out.push_str(",\n    domain=");
+        push_quoted(&mut out, domain, PY);
     }
     if spec.secure {
-        args.push("secure=True".into());
+        out.push_str(",\n    secure=True");
     }
     if spec.http_only {
-        args.push("httponly=True".into());
+        out.push_str(",\n    httponly=True");
     }
     // Starlette's default is "lax": no SameSite needs an explicit None.
     match same_site(spec) {
-        Some(same_site) => args.push(format!("samesite={}", quote(same_site.lower(), PY))),
-        None => args.push("samesite=None".into()),
+        Some(same_site) => {
+            out.push_str(",\n    samesite=");
+            push_quoted(&mut out, same_site.lower(), PY);
+        }
+        None => out.push_str(",\n    samesite=None"),
     }
-    let method = if deletion {
-        "delete_cookie"
-    } else {
-        "set_cookie"
-    };
-    format!("response.{method}(\n    {},\n)", args.join(",\n    "))
+    out.push_str(",\n)");
+    out
 }
 
 /// `app.add_middleware(CORSMiddleware, ...)`: with an explicit list it echoes
 /// an allowed origin and adds `Vary: Origin`.
 pub(super) fn cors(spec: &CorsSpec) -> String {
-    let mut args = vec![
-        "CORSMiddleware".to_string(),
-        format!("allow_origins=[{}]", quote_list(&spec.allow_origins, PY)),
-    ];
-    if spec.allow_credentials {
-        args.push("allow_credentials=True".into());
-    }
-    if !spec.allow_methods.is_empty() {
-        args.push(format!(
-            "allow_methods=[{}]",
-            quote_list(&spec.allow_methods, PY)
-        ));
-    }
-    if !spec.allow_headers.is_empty() {
-        args.push(format!(
-            "allow_headers=[{}]",
-            quote_list(&spec.allow_headers, PY)
-        ));
-    }
-    format!(
+    let mut out = cors_buffer(spec);
+    out.push_str(
         "from fastapi.middleware.cors import CORSMiddleware\n\n\
          # echoes the request's Origin when it is in the list, and sends Vary: Origin\n\
-         app.add_middleware(\n    {},\n)",
-        args.join(",\n    ")
-    )
+         app.add_middleware(\n    \
+         CORSMiddleware,\n    \
+         allow_origins=[",
+    );
+    push_quoted_list(&mut out, &spec.allow_origins, PY);
+    out.push(']');
+    if spec.allow_credentials {
+        out.push_str(",\n    allow_credentials=True");
+    }
+    if !spec.allow_methods.is_empty() {
+        out.push_str(",\n    allow_methods=[");
+        push_quoted_list(&mut out, &spec.allow_methods, PY);
+        out.push(']');
+    }
+    if !spec.allow_headers.is_empty() {
+        out.push_str(",\n    allow_headers=[");
+        push_quoted_list(&mut out, &spec.allow_headers, PY);
+        out.push(']');
+    }
+    out.push_str(",\n)");
+    out
 }
 
 /// An HTTP middleware that sets `Content-Security-Policy: frame-ancestors …`.
 pub(super) fn framing(spec: &FramingSpec) -> String {
-    format!(
+    let mut out = framing_buffer(spec);
+    out.push_str(
         "@app.middleware(\"http\")\n\
          async def frame_ancestors(request, call_next):\n    \
          response = await call_next(request)\n    \
-         response.headers[\"Content-Security-Policy\"] = {}\n    \
-         return response",
-        quote(&csp(spec), PY)
-    )
+         response.headers[\"Content-Security-Policy\"] = ",
+    );
+    push_quoted_csp(&mut out, spec, PY);
+    out.push_str("\n    return response");
+    out
 }

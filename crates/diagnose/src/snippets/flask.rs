@@ -1,7 +1,12 @@
 //! Flask (Werkzeug 3.1+): `Response.set_cookie` / `delete_cookie`, flask-cors,
 //! and an `after_request` hook for the framing header.
 
-use super::{CorsSpec, FramingSpec, Lang, cookie_path, csp, quote, quote_list, same_site};
+use std::fmt::Write as _;
+
+use super::{
+    CorsSpec, FramingSpec, Lang, cookie_buffer, cookie_path, cors_buffer, framing_buffer,
+    push_quoted, push_quoted_csp, push_quoted_list, same_site,
+};
 use crate::fix::CookieSpec;
 
 const PY: Lang = Lang::Python;
@@ -10,73 +15,86 @@ const PY: Lang = Lang::Python;
 /// a view returns (`response = make_response(...)`).
 pub(super) fn cookie(spec: &CookieSpec) -> String {
     let deletion = spec.is_deletion();
-    let mut args = vec![quote(&spec.name, PY)];
+    let mut out = cookie_buffer(spec);
+    // One argument a line.
+    out.push_str(if deletion {
+        "response.delete_cookie(\n    "
+    } else {
+        "response.set_cookie(\n    "
+    });
+    push_quoted(&mut out, &spec.name, PY);
     if !deletion {
-        args.push(quote(&spec.value, PY));
+        out.push_str(",\n    ");
+        push_quoted(&mut out, &spec.value, PY);
         if let Some(max_age) = spec.max_age {
-            args.push(format!("max_age={max_age}"));
+            let _ = write!(out, ",\n    max_age={max_age}");
         }
         if let Some(expires) = &spec.expires {
-            args.push(format!("expires={}", quote(expires, PY)));
+            out.push_str(",\n    expires=");
+            push_quoted(&mut out, expires, PY);
         }
     }
-    args.push(format!("path={}", quote(cookie_path(spec), PY)));
+    out.push_str(",\n    path=");
+    push_quoted(&mut out, cookie_path(spec), PY);
     if let Some(domain) = &spec.domain {
-        args.push(format!("domain={}", quote(domain, PY)));
+        out.push_str(",\n    domain=");
+        push_quoted(&mut out, domain, PY);
     }
     if spec.secure {
-        args.push("secure=True".into());
+        out.push_str(",\n    secure=True");
     }
     if spec.http_only {
-        args.push("httponly=True".into());
+        out.push_str(",\n    httponly=True");
     }
     if let Some(same_site) = same_site(spec) {
-        args.push(format!("samesite={}", quote(same_site.title(), PY)));
+        out.push_str(",\n    samesite=");
+        push_quoted(&mut out, same_site.title(), PY);
     }
     if spec.partitioned {
-        args.push("# partitioned needs Werkzeug 3.1+\n    partitioned=True".into());
+        out.push_str(",\n    # partitioned needs Werkzeug 3.1+\n    partitioned=True");
     }
-    let method = if deletion {
-        "delete_cookie"
-    } else {
-        "set_cookie"
-    };
-    format!("response.{method}(\n    {},\n)", args.join(",\n    "))
+    out.push_str(",\n)");
+    out
 }
 
 /// flask-cors: it echoes an allowed origin and adds `Vary: Origin`.
 pub(super) fn cors(spec: &CorsSpec) -> String {
-    let mut args = vec![
-        "app".to_string(),
-        format!("origins=[{}]", quote_list(&spec.allow_origins, PY)),
-    ];
-    if spec.allow_credentials {
-        args.push("supports_credentials=True".into());
-    }
-    if !spec.allow_methods.is_empty() {
-        args.push(format!("methods=[{}]", quote_list(&spec.allow_methods, PY)));
-    }
-    if !spec.allow_headers.is_empty() {
-        args.push(format!(
-            "allow_headers=[{}]",
-            quote_list(&spec.allow_headers, PY)
-        ));
-    }
-    format!(
+    let mut out = cors_buffer(spec);
+    out.push_str(
         "from flask_cors import CORS\n\n\
          # echoes the request's Origin when it is in the list, and sends Vary: Origin\n\
-         CORS(\n    {},\n)",
-        args.join(",\n    ")
-    )
+         CORS(\n    \
+         app,\n    \
+         origins=[",
+    );
+    push_quoted_list(&mut out, &spec.allow_origins, PY);
+    out.push(']');
+    if spec.allow_credentials {
+        out.push_str(",\n    supports_credentials=True");
+    }
+    if !spec.allow_methods.is_empty() {
+        out.push_str(",\n    methods=[");
+        push_quoted_list(&mut out, &spec.allow_methods, PY);
+        out.push(']');
+    }
+    if !spec.allow_headers.is_empty() {
+        out.push_str(",\n    allow_headers=[");
+        push_quoted_list(&mut out, &spec.allow_headers, PY);
+        out.push(']');
+    }
+    out.push_str(",\n)");
+    out
 }
 
 /// An `after_request` hook that sets `Content-Security-Policy: frame-ancestors …`.
 pub(super) fn framing(spec: &FramingSpec) -> String {
-    format!(
+    let mut out = framing_buffer(spec);
+    out.push_str(
         "@app.after_request\n\
          def frame_ancestors(response):\n    \
-         response.headers[\"Content-Security-Policy\"] = {}\n    \
-         return response",
-        quote(&csp(spec), PY)
-    )
+         response.headers[\"Content-Security-Policy\"] = ",
+    );
+    push_quoted_csp(&mut out, spec, PY);
+    out.push_str("\n    return response");
+    out
 }

@@ -9,6 +9,10 @@
 //! the snippet writes the raw `Set-Cookie` header and says why in a comment.
 //! `tests/snippets_dump.rs` and `scripts/check-snippets.sh` run each language's
 //! own parser over them.
+//!
+//! The makers run for every check the server answers, so each writes its
+//! snippet straight into one `String` sized up front (`push_str` and the
+//! `push_*` helpers here), without `format!` or intermediate strings.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -170,20 +174,21 @@ enum Lang {
     Nginx,
 }
 
-/// A double-quoted string literal holding exactly `s` in `lang`.
+/// Appends `s` escaped for the inside of a double-quoted string literal in
+/// `lang` (without the quotes).
+///
+/// Each character is escaped on its own, so escaping a string piece by piece
+/// gives the same text as escaping it whole.
 ///
 /// nginx has no escape for `$` (it would start a variable): it becomes
 /// `${dollar}`, which needs `geo $dollar { default "$"; }` at the `http` level;
 /// the nginx snippets say so when they use it.
-fn quote(s: &str, lang: Lang) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
+fn push_escaped(out: &mut String, s: &str, lang: Lang) {
     // Printable ASCII without a character any language escapes: as is.
     let plain = |b: u8| (0x20..0x7f).contains(&b) && !matches!(b, b'\\' | b'"' | b'#' | b'$');
     if s.bytes().all(plain) {
         out.push_str(s);
-        out.push('"');
-        return out;
+        return;
     }
     for c in s.chars() {
         match c {
@@ -219,17 +224,86 @@ fn quote(s: &str, lang: Lang) -> String {
             c => out.push(c),
         }
     }
+}
+
+/// Appends a double-quoted string literal holding exactly `s` in `lang`.
+fn push_quoted(out: &mut String, s: &str, lang: Lang) {
     out.push('"');
+    push_escaped(out, s, lang);
+    out.push('"');
+}
+
+/// A double-quoted string literal holding exactly `s` in `lang` (the snippets
+/// themselves append with [`push_quoted`]).
+#[cfg(test)]
+fn quote(s: &str, lang: Lang) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_quoted(&mut out, s, lang);
     out
 }
 
-/// Quotes each item and joins them with `, `.
-fn quote_list(items: &[String], lang: Lang) -> String {
-    items
-        .iter()
-        .map(|s| quote(s, lang))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Appends each item quoted, separated by `, `.
+fn push_quoted_list(out: &mut String, items: &[String], lang: Lang) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_quoted(out, item, lang);
+    }
+}
+
+/// Appends one string literal holding the items joined with `, ` (a header
+/// value that lists them).
+fn push_quoted_joined(out: &mut String, items: &[String], lang: Lang) {
+    out.push('"');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_escaped(out, item, lang);
+    }
+    out.push('"');
+}
+
+/// An empty snippet with room for `fixed` bytes of the snippet's own text
+/// plus the spec's `strings` twice (quoted, escaped, or written twice), so
+/// that it is allocated once.
+fn buffer(fixed: usize, strings: usize) -> String {
+    String::with_capacity(fixed + 2 * strings)
+}
+
+/// The buffer for a cookie snippet (the longest, Spring's and ASP.NET's for a
+/// partitioned deletion, have about 450 bytes besides the spec's strings).
+fn cookie_buffer(spec: &CookieSpec) -> String {
+    let optional = |s: &Option<String>| s.as_ref().map_or(0, String::len);
+    let strings = spec.name.len()
+        + spec.value.len()
+        + optional(&spec.domain)
+        + optional(&spec.path)
+        + optional(&spec.expires);
+    buffer(512, strings)
+}
+
+/// The buffer for a CORS snippet (the longest, Spring's bean and Next.js's
+/// middleware, have about 850 bytes besides the lists).
+fn cors_buffer(spec: &CorsSpec) -> String {
+    let strings = [
+        &spec.allow_origins,
+        &spec.allow_methods,
+        &spec.allow_headers,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| s.len() + 4)
+    .sum();
+    buffer(1024, strings)
+}
+
+/// The buffer for a framing snippet (the longest, Rails' and nginx's for other
+/// embedders, have about 260 bytes besides the sources).
+fn framing_buffer(spec: &FramingSpec) -> String {
+    let strings = spec.frame_ancestors.iter().map(|s| s.len() + 1).sum();
+    buffer(384, strings)
 }
 
 /// SameSite as snippets spell it.
@@ -284,18 +358,32 @@ fn cookie_path(spec: &CookieSpec) -> &str {
 /// The Expires of a deletion.
 const EPOCH: &str = "Thu, 01 Jan 1970 00:00:00 GMT";
 
-/// The Set-Cookie value (without the header name) the spec describes, for the
-/// snippets that write the header themselves.
-fn set_cookie_value(spec: &CookieSpec) -> String {
-    let mut out = format!("{}={}", spec.name, spec.value);
+/// Appends the Set-Cookie value (without the header name) the spec describes,
+/// for the snippets that write the header themselves.
+///
+/// With `Some(lang)` the spec's own strings are escaped for the inside of a
+/// string literal in `lang` (the caller writes the quotes; the fixed parts
+/// need no escape in any language); with `None` they are appended as they are.
+fn push_set_cookie_value(out: &mut String, spec: &CookieSpec, lang: Option<Lang>) {
+    let text = |out: &mut String, s: &str| match lang {
+        Some(lang) => push_escaped(out, s, lang),
+        None => out.push_str(s),
+    };
+    text(out, &spec.name);
+    out.push('=');
+    text(out, &spec.value);
     if let Some(domain) = &spec.domain {
-        let _ = write!(out, "; Domain={domain}");
+        out.push_str("; Domain=");
+        text(out, domain);
     }
-    let _ = write!(out, "; Path={}", cookie_path(spec));
+    out.push_str("; Path=");
+    text(out, cookie_path(spec));
     if let Some(expires) = &spec.expires {
-        let _ = write!(out, "; Expires={expires}");
+        out.push_str("; Expires=");
+        text(out, expires);
     } else if spec.is_deletion() {
-        let _ = write!(out, "; Expires={EPOCH}");
+        out.push_str("; Expires=");
+        out.push_str(EPOCH);
     }
     if let Some(max_age) = spec.max_age {
         let _ = write!(out, "; Max-Age={}", max_age.max(0));
@@ -307,22 +395,36 @@ fn set_cookie_value(spec: &CookieSpec) -> String {
         out.push_str("; HttpOnly");
     }
     if let Some(same_site) = same_site(spec) {
-        let _ = write!(out, "; SameSite={}", same_site.title());
+        out.push_str("; SameSite=");
+        out.push_str(same_site.title());
     }
     if spec.partitioned {
         out.push_str("; Partitioned");
     }
-    out
 }
 
-/// The `Content-Security-Policy` value: `frame-ancestors` and its sources
-/// (`'none'` when there are none).
-fn csp(spec: &FramingSpec) -> String {
+/// Appends the Set-Cookie value the spec describes as a string literal in `lang`.
+fn push_quoted_set_cookie_value(out: &mut String, spec: &CookieSpec, lang: Lang) {
+    out.push('"');
+    push_set_cookie_value(out, spec, Some(lang));
+    out.push('"');
+}
+
+/// Appends the `Content-Security-Policy` value as a string literal in `lang`:
+/// `frame-ancestors` and its sources (`'none'` when there are none).
+fn push_quoted_csp(out: &mut String, spec: &FramingSpec, lang: Lang) {
+    out.push_str("\"frame-ancestors ");
     if spec.frame_ancestors.is_empty() {
-        "frame-ancestors 'none'".to_string()
+        out.push_str("'none'");
     } else {
-        format!("frame-ancestors {}", spec.frame_ancestors.join(" "))
+        for (i, source) in spec.frame_ancestors.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            push_escaped(out, source, lang);
+        }
     }
+    out.push('"');
 }
 
 /// What the policy allows, for the frameworks that also send X-Frame-Options
@@ -337,16 +439,17 @@ enum Framing {
     Others,
 }
 
+/// What the spec's `frame-ancestors` sources allow.
 fn framing_kind(spec: &FramingSpec) -> Framing {
-    let sources: Vec<&str> = spec
+    let mut sources = spec
         .frame_ancestors
         .iter()
         .map(|s| s.trim())
         .filter(|s| !s.eq_ignore_ascii_case("'none'"))
-        .collect();
-    if sources.is_empty() {
+        .peekable();
+    if sources.peek().is_none() {
         Framing::Deny
-    } else if sources.iter().all(|s| s.eq_ignore_ascii_case("'self'")) {
+    } else if sources.all(|s| s.eq_ignore_ascii_case("'self'")) {
         Framing::SameOrigin
     } else {
         Framing::Others
@@ -381,8 +484,10 @@ mod tests {
             max_age: Some(0),
             expires: None,
         };
+        let mut line = String::new();
+        push_set_cookie_value(&mut line, &spec, None);
         assert_eq!(
-            set_cookie_value(&spec),
+            line,
             "sid=abc; Domain=example.com; Path=/app; Expires=Thu, 01 Jan 1970 00:00:00 GMT; \
              Max-Age=0; Secure; HttpOnly; SameSite=None; Partitioned"
         );
@@ -400,6 +505,8 @@ mod tests {
             framing_kind(&spec(&["'self'", "https://p.example"])),
             Framing::Others
         );
-        assert_eq!(csp(&spec(&[])), "frame-ancestors 'none'");
+        let mut csp = String::new();
+        push_quoted_csp(&mut csp, &spec(&[]), Lang::Js);
+        assert_eq!(csp, "\"frame-ancestors 'none'\"");
     }
 }
