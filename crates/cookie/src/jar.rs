@@ -178,6 +178,9 @@ impl Cookie {
 }
 
 /// The outcome of receiving one Set-Cookie line.
+// Boxing the cookies would cost an allocation per stored line; the outcome
+// is a short-lived return value, moved once.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SetOutcome {
     /// The cookie was stored (replacing an older one with the same identity if `replaced`).

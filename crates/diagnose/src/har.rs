@@ -41,7 +41,7 @@ use url::Url;
 use crate::audit::AuditResponse;
 
 /// A cookie's name, domain, path and partition: what `set_at` is keyed by.
-type CookieIdentity = (Arc<str>, Arc<str>, Arc<str>, Option<String>);
+type CookieIdentity = (Arc<str>, Arc<str>, Arc<str>, Option<Arc<str>>);
 
 /// The version of the `har --format json` document (docs/har.md).
 pub const HAR_REPLAY_VERSION: u32 = 1;

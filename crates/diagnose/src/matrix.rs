@@ -276,9 +276,11 @@ pub fn delivery_matrix_in(
     now: Time,
     contexts: &[Context],
 ) -> Matrix {
-    let mut runs = Vec::new();
+    let mut runs = Vec::with_capacity(contexts.len() * profiles.len());
     // Each cell with the index of its profile, to put the row in report order.
-    let mut cells: Vec<Vec<(usize, Cell)>> = vec![Vec::new(); lines.len()];
+    let mut cells: Vec<Vec<(usize, Cell)>> = (0..lines.len())
+        .map(|_| Vec::with_capacity(contexts.len() * profiles.len()))
+        .collect();
     // Profiles whose knobs are all equal give equal runs: simulate one of them
     // and name the copies (firefox-strict behaves as firefox).
     let mut distinct: Vec<&Profile> = Vec::new();

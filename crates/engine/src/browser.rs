@@ -697,7 +697,7 @@ impl<'a> Browser<'a> {
         destination: &'static str,
         reason: Reason,
     ) -> RequestTrace {
-        let top = self.top_site_string();
+        let top = self.top_site_text();
         RequestTrace {
             url: url.as_str().to_owned(),
             method: method_text(method),
@@ -718,11 +718,10 @@ impl<'a> Browser<'a> {
         }
     }
 
-    fn top_site_string(&self) -> String {
+    fn top_site_text(&self) -> Arc<str> {
         self.top
             .and_then(|t| self.frames.get(t))
-            .map(|f| f.site.serialized())
-            .unwrap_or_default()
+            .map_or_else(|| Arc::from(""), |f| f.site.text().clone())
     }
 
     // ---- the request itself ----------------------------------------------
@@ -730,7 +729,8 @@ impl<'a> Browser<'a> {
     /// Sends a request and follows its redirects: every hop is a request with its
     /// own context, cookies and Set-Cookie.
     fn fetch(&mut self, plan: RequestPlan) -> RequestOutcome {
-        let mut traces = Vec::new();
+        // One request, the usual case; a preflight or redirects add more.
+        let mut traces = Vec::with_capacity(1);
         let mut url = plan.url.clone();
         let mut method = plan.method.clone();
         let mut redirect_sites: Vec<Site> = Vec::new();
@@ -880,9 +880,9 @@ impl<'a> Browser<'a> {
                 url: url.as_str().to_owned(),
                 method: method_text(&method),
                 destination: Cow::Borrowed(plan.destination),
-                site_for_cookies: context.site_for_cookies.as_ref().map(Site::serialized),
+                site_for_cookies: context.site_for_cookies.as_ref().map(|s| s.text().clone()),
                 same_site: context.same_site,
-                top_level_site: context.top_level_site.serialized(),
+                top_level_site: context.top_level_site.text().clone(),
                 third_party: context.third_party,
                 sent,
                 excluded,
@@ -1072,11 +1072,11 @@ impl<'a> Browser<'a> {
             destination: Cow::Borrowed(plan.destination),
             site_for_cookies: context
                 .as_ref()
-                .and_then(|c| c.site_for_cookies.as_ref().map(Site::serialized)),
+                .and_then(|c| c.site_for_cookies.as_ref().map(|s| s.text().clone())),
             same_site: context.as_ref().is_some_and(|c| c.same_site),
             top_level_site: context
                 .as_ref()
-                .map(|c| c.top_level_site.serialized())
+                .map(|c| c.top_level_site.text().clone())
                 .unwrap_or_default(),
             third_party: context.as_ref().is_some_and(|c| c.third_party),
             sent: Vec::new(),

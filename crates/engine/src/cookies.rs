@@ -261,7 +261,7 @@ pub fn cookie_ref(cookie: &Cookie) -> CookieRef {
         partition: cookie
             .partition
             .as_ref()
-            .map(|p| p.top_level_site.serialized()),
+            .map(|p| p.top_level_site.text().clone()),
     }
 }
 
@@ -274,7 +274,7 @@ pub fn excluded_ref(cookie: &Cookie, reasons: Vec<Reason>) -> ExcludedCookie {
         partition: cookie
             .partition
             .as_ref()
-            .map(|p| p.top_level_site.serialized()),
+            .map(|p| p.top_level_site.text().clone()),
         reasons,
     }
 }

@@ -208,20 +208,24 @@ fn keep_trace(
     branches: &[Branch<'_>],
     out: &mut [BranchRun],
 ) {
-    let keepers: Vec<(usize, usize)> = group
-        .iter()
-        .filter_map(|&m| branches.get(m).map(|b| (m, b)))
-        .flat_map(|(m, b)| {
-            b.keep
-                .iter()
-                .enumerate()
-                .filter(|(_, k)| **k == depth)
-                .map(move |(slot, _)| (m, slot))
-        })
-        .collect();
+    // The (branch, slot) pairs that keep step `depth`, in order; usually
+    // one, often none: no list is built.
+    let keepers = || {
+        group
+            .iter()
+            .filter_map(|&m| branches.get(m).map(|b| (m, b)))
+            .flat_map(|(m, b)| {
+                b.keep
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, k)| **k == depth)
+                    .map(move |(slot, _)| (m, slot))
+            })
+    };
+    let count = keepers().count();
     let mut trace = Some(trace);
-    for (n, &(m, slot)) in keepers.iter().enumerate() {
-        let copy = if n + 1 == keepers.len() {
+    for (n, (m, slot)) in keepers().enumerate() {
+        let copy = if n + 1 == count {
             trace.take()
         } else {
             trace.clone()

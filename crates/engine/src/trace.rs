@@ -86,11 +86,11 @@ pub struct RequestTrace {
     /// `empty`.
     pub destination: Cow<'static, str>,
     /// The site for cookies, `null` when opaque (a cross-site ancestor).
-    pub site_for_cookies: Option<String>,
+    pub site_for_cookies: Option<Arc<str>>,
     /// RFC 6265bis §5.2: same-site.
     pub same_site: bool,
     /// The top-level site.
-    pub top_level_site: String,
+    pub top_level_site: Arc<str>,
     /// The request is in a third-party context (added in v1.1).
     pub third_party: bool,
     /// Cookies in the Cookie header, in order.
@@ -117,7 +117,7 @@ pub struct CookieRef {
     /// Path.
     pub path: Arc<str>,
     /// The top-level site keying its partition, `null` when unpartitioned.
-    pub partition: Option<String>,
+    pub partition: Option<Arc<str>>,
 }
 
 /// A cookie held back from a request.
@@ -130,7 +130,7 @@ pub struct ExcludedCookie {
     /// Path.
     pub path: Arc<str>,
     /// Its partition (added in v1.1).
-    pub partition: Option<String>,
+    pub partition: Option<Arc<str>>,
     /// Why, as reason codes.
     pub reasons: Vec<Reason>,
 }

@@ -146,9 +146,9 @@ fn push_str_value(out: &mut String, s: &str) {
     out.push('"');
     // The usual string needs no escape: one pass without early exit (which
     // the compiler vectorises), then one copy.
-    let plain = !s
-        .bytes()
-        .fold(false, |any, b| any | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    let plain = !s.bytes().fold(false, |any, b| {
+        any | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
     if plain {
         out.push_str(s);
         out.push('"');

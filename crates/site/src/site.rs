@@ -46,10 +46,43 @@ impl fmt::Display for RegistrableDomain {
 /// host when it has none (IP addresses, public suffixes, `localhost`).
 ///
 /// HTML: "same site" for tuple origins compares exactly this pair.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Equality, hashing and order are those of the (scheme, host) pair; the
+/// site also keeps its serialization, made once, because traces name the
+/// site of every request.
+#[derive(Clone, Debug)]
 pub struct Site {
     scheme: Scheme,
     host: Host,
+    /// `scheme://host`, a function of the two fields above.
+    text: Arc<str>,
+}
+
+impl PartialEq for Site {
+    fn eq(&self, other: &Site) -> bool {
+        self.scheme == other.scheme && self.host == other.host
+    }
+}
+
+impl Eq for Site {}
+
+impl std::hash::Hash for Site {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.scheme.hash(state);
+        self.host.hash(state);
+    }
+}
+
+impl PartialOrd for Site {
+    fn partial_cmp(&self, other: &Site) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Site {
+    fn cmp(&self, other: &Site) -> std::cmp::Ordering {
+        (&self.scheme, &self.host).cmp(&(&other.scheme, &other.host))
+    }
 }
 
 impl Site {
@@ -59,10 +92,9 @@ impl Site {
             Some(domain) => Host::Domain(domain.0),
             None => origin.host.clone(),
         };
-        Site {
-            scheme: origin.scheme.site_scheme(),
-            host,
-        }
+        let scheme = origin.scheme.site_scheme();
+        let text = serialize(&scheme, &host).into();
+        Site { scheme, host, text }
     }
 
     /// The scheme part.
@@ -86,24 +118,33 @@ impl Site {
         self.host == other.host
     }
 
-    /// `scheme://host` as `Display` writes it, in one allocation of the right
-    /// size (the engine writes sites into every request of a trace).
+    /// `scheme://host` as `Display` writes it, as a new `String`.
     pub fn serialized(&self) -> String {
-        let scheme = self.scheme.as_str();
-        // An IP host is at most 41 bytes: `[` + 39 for IPv6 + `]`.
-        let host_len = self.host.domain().map_or(41, str::len);
-        let mut out = String::with_capacity(scheme.len() + 3 + host_len);
-        out.push_str(scheme);
-        out.push_str("://");
-        self.host.push_to(&mut out);
-        out
+        self.text.to_string()
+    }
+
+    /// `scheme://host`, shared: cloning it copies no text.
+    pub fn text(&self) -> &Arc<str> {
+        &self.text
     }
 }
 
 impl fmt::Display for Site {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}://{}", self.scheme, self.host)
+        f.write_str(&self.text)
     }
+}
+
+/// `scheme://host` in one allocation of the right size.
+fn serialize(scheme: &Scheme, host: &Host) -> String {
+    let scheme = scheme.as_str();
+    // An IP host is at most 41 bytes: `[` + 39 for IPv6 + `]`.
+    let host_len = host.domain().map_or(41, str::len);
+    let mut out = String::with_capacity(scheme.len() + 3 + host_len);
+    out.push_str(scheme);
+    out.push_str("://");
+    host.push_to(&mut out);
+    out
 }
 
 /// What the Public Suffix List says about a host, for `cookie-doctor site`.
@@ -203,7 +244,11 @@ mod tests {
             "https://localhost/",
         ] {
             let s = site(url);
-            assert_eq!(s.serialized(), s.to_string(), "{url}");
+            // The kept text is the pair's serialization, as `Display` writes it.
+            let pair = format!("{}://{}", s.scheme(), s.host());
+            assert_eq!(s.serialized(), pair, "{url}");
+            assert_eq!(s.to_string(), pair, "{url}");
+            assert_eq!(&**s.text(), pair, "{url}");
         }
     }
 

@@ -121,7 +121,7 @@ pub fn identity(cx: &RuleContext<'_>, index: usize, browser: &str) -> Option<Ide
         domain: cookie.domain.to_string(),
         host_only,
         path: cookie.path.to_string(),
-        partition: cookie.partition.clone(),
+        partition: cookie.partition.as_deref().map(str::to_string),
     })
 }
 
@@ -167,7 +167,7 @@ pub fn is_deletion(cx: &RuleContext<'_>, index: usize) -> bool {
             *j.name == *cookie.name
                 && *j.domain == *cookie.domain
                 && *j.path == *cookie.path
-                && j.partition == cookie.partition
+                && j.partition.as_deref() == cookie.partition.as_deref()
         });
         if !in_jar {
             return true;
