@@ -260,6 +260,15 @@ impl Retrieval {
     }
 }
 
+/// What [`CookieJar::retrieve_each`] shows its visitor.
+#[derive(Debug)]
+pub enum Retrieved<'a> {
+    /// A cookie of the request's site held back, with every reason.
+    Excluded(&'a Cookie, Vec<Reason>),
+    /// A cookie sent, in Cookie-header order.
+    Sent(&'a Cookie),
+}
+
 /// A cookie store.
 #[derive(Clone, Debug, Default)]
 pub struct CookieJar {
@@ -833,10 +842,30 @@ impl CookieJar {
     /// `document.cookie` read) gets, in order, and why the others of the same site
     /// are held back. Updates last-access times of the cookies sent.
     pub fn retrieve(&mut self, ctx: &GetContext<'_>, env: &Env<'_>) -> Retrieval {
+        let mut out = Retrieval::default();
+        self.retrieve_each(ctx, env, |seen| match seen {
+            Retrieved::Excluded(cookie, reasons) => out.excluded.push(Excluded {
+                cookie: cookie.clone(),
+                reasons,
+            }),
+            Retrieved::Sent(cookie) => out.sent.push(cookie.clone()),
+        });
+        out
+    }
+
+    /// [`CookieJar::retrieve`] without copying the cookies: `visit` sees each
+    /// held-back cookie of the request's site (in jar order, with its
+    /// reasons), then each cookie sent (in Cookie-header order).
+    pub fn retrieve_each(
+        &mut self,
+        ctx: &GetContext<'_>,
+        env: &Env<'_>,
+        mut visit: impl FnMut(Retrieved<'_>),
+    ) {
         let policy = env.policy;
         let url = ctx.url;
         if !url.scheme().is_cookieable() {
-            return Retrieval::default();
+            return;
         }
         self.evict_expired(env.now);
 
@@ -849,7 +878,6 @@ impl CookieJar {
 
         // (index, path length, creation, sequence) of each cookie to send.
         let mut sent: Vec<(usize, usize, Time, u64)> = Vec::with_capacity(self.cookies.len());
-        let mut excluded = Vec::new();
         for (index, cookie) in self.cookies.iter().enumerate() {
             let mut reasons = Vec::new();
             // Step 2, first bullet: host-only cookies need an identical host; domain
@@ -903,10 +931,7 @@ impl CookieJar {
             if reasons.is_empty() {
                 sent.push((index, cookie.path.len(), cookie.creation, cookie.sequence));
             } else {
-                excluded.push(Excluded {
-                    cookie: cookie.clone(),
-                    reasons,
-                });
+                visit(Retrieved::Excluded(cookie, reasons));
             }
         }
 
@@ -916,16 +941,15 @@ impl CookieJar {
         // Step 4: "Update the last-access-time of each cookie in the cookie-list to
         // the current date and time." (Only HTTP retrievals count as access in
         // browsers; script reads also count here, which only affects eviction order.)
-        let mut out = Vec::with_capacity(sent.len());
-        for (index, ..) in sent {
+        for &(index, ..) in &sent {
             if let Some(cookie) = self.cookies.get_mut(index) {
                 cookie.last_access = env.now;
-                out.push(cookie.clone());
             }
         }
-        Retrieval {
-            sent: out,
-            excluded,
+        for (index, ..) in sent {
+            if let Some(cookie) = self.cookies.get(index) {
+                visit(Retrieved::Sent(cookie));
+            }
         }
     }
 

@@ -21,7 +21,9 @@ mod request;
 mod time;
 
 pub use date::parse_cookie_date;
-pub use jar::{Cookie, CookieJar, Env, Excluded, Retrieval, SetOutcome, default_path, path_match};
+pub use jar::{
+    Cookie, CookieJar, Env, Excluded, Retrieval, Retrieved, SetOutcome, default_path, path_match,
+};
 pub use parse::{
     MAX_ATTRIBUTE_VALUE_OCTETS, MAX_NAME_VALUE_OCTETS, ParseError, ParseNotes, PathAttribute,
     SameSite, SetCookie, SharedFields, parse_set_cookie,

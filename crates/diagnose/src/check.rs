@@ -3,6 +3,8 @@
 //! the cookie as the spec stores it, the delivery matrix (cookie × context ×
 //! browser, from the engine) and the rules' findings with their fixes.
 
+use std::borrow::Cow;
+
 use cookie_doctor_cookie::{
     Cookie, CookieJar, CookieUrl, Env, GetContext, ParseNotes, Policy, Reason, SameSite,
     SetContext, SetOutcome, Time, parse_set_cookie,
@@ -127,8 +129,9 @@ impl StoredAs {
 pub struct Verdict {
     /// The browser profile.
     pub browser: String,
-    /// The request context.
-    pub context: String,
+    /// The request context (one of [`crate::matrix::Context`]'s names, or
+    /// [`SAME_SITE_CONTEXT`]).
+    pub context: Cow<'static, str>,
     /// Whether the cookie was stored.
     pub stored: bool,
     /// Whether a request in this context carries it.
@@ -199,7 +202,7 @@ pub fn check(
             .into_iter()
             .map(|c| Verdict {
                 browser: c.browser,
-                context: c.context.as_str().to_string(),
+                context: Cow::Borrowed(c.context.as_str()),
                 stored: c.stored,
                 sent: c.sent,
                 reasons: c.reasons,
@@ -314,7 +317,7 @@ pub fn check_spec(
             notes,
             verdicts: vec![Verdict {
                 browser: SPEC_PROFILE.to_string(),
-                context: SAME_SITE_CONTEXT.to_string(),
+                context: Cow::Borrowed(SAME_SITE_CONTEXT),
                 stored: kind == Outcome::Stored,
                 sent: false,
                 reasons,

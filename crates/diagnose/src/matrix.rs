@@ -140,9 +140,27 @@ pub struct Matrix {
 
 /// The scenario for one context.
 pub fn context_scenario(lines: &[String], deployment: &Deployment, context: Context) -> Scenario {
+    scenario_for(lines, deployment, context, true)
+}
+
+/// The scenario for one context; without `with_response`, its response list
+/// is left empty (the branches run together by `run_branches` use the first
+/// one's responses only).
+fn scenario_for(
+    lines: &[String],
+    deployment: &Deployment,
+    context: Context,
+    with_response: bool,
+) -> Scenario {
     let url = deployment.url.to_string();
-    let mut headers: Vec<String> = lines.iter().map(|l| format!("Set-Cookie: {l}")).collect();
-    headers.extend(deployment.headers.iter().cloned());
+    let headers: Vec<String> = if with_response {
+        let mut headers = Vec::with_capacity(lines.len() + deployment.headers.len());
+        headers.extend(lines.iter().map(|l| format!("Set-Cookie: {l}")));
+        headers.extend(deployment.headers.iter().cloned());
+        headers
+    } else {
+        Vec::new()
+    };
     let other = deployment.origin_for(context);
     let step = |index: usize, kind: StepKind| Step {
         index,
@@ -211,12 +229,16 @@ pub fn context_scenario(lines: &[String], deployment: &Deployment, context: Cont
     Scenario {
         name: format!("check {} in context {}", url, context.as_str()),
         browsers: Vec::new(),
-        responses: vec![ResponseSpec {
-            url,
-            status: 200,
-            location: None,
-            headers,
-        }],
+        responses: if with_response {
+            vec![ResponseSpec {
+                url,
+                status: 200,
+                location: None,
+                headers,
+            }]
+        } else {
+            Vec::new()
+        },
         steps,
     }
 }
@@ -295,7 +317,8 @@ pub fn delivery_matrix_in(
     // then the other site's page): the engine runs them as one tree.
     let scenarios: Vec<Scenario> = contexts
         .iter()
-        .map(|&c| context_scenario(lines, deployment, c))
+        .enumerate()
+        .map(|(i, &c)| scenario_for(lines, deployment, c, i == 0))
         .collect();
     let keeps: Vec<[usize; 2]> = contexts.iter().map(|&c| decisive_steps(c)).collect();
     let branches: Vec<Branch<'_>> = scenarios

@@ -10,8 +10,8 @@
 use std::sync::Arc;
 
 use cookie_doctor_cookie::{
-    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason, SameSite,
-    SetContext, SetCookie, SetOutcome,
+    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason,
+    Retrieved, SameSite, SetContext, SetCookie, SetOutcome,
 };
 use cookie_doctor_fetch::{ContextKnobs, RequestContext};
 use cookie_doctor_profiles::{Profile, RedirectChain, ThirdPartyCookies};
@@ -109,30 +109,21 @@ pub fn cookies_for_request(
         top_level_navigation: facts.top_level_navigation,
         partition: partition_of(profile, context),
     };
-    let retrieval = jar.retrieve(&get, env);
     let mut sent = Vec::new();
-    // Every reason counts: a Lax cookie in a blocked third-party frame would
-    // stay home for both, and fixing one alone would not bring it.
-    let mut excluded: Vec<ExcludedCookie> = retrieval
-        .excluded
-        .iter()
-        .map(|e| {
-            let mut reasons = e.reasons.clone();
-            if let Some(extra) = policy_exclusion(
-                profile,
-                &e.cookie,
-                context,
-                true,
-                facts.unpartitioned_access,
-            ) && !reasons.contains(&extra)
+    let mut excluded: Vec<ExcludedCookie> = Vec::new();
+    jar.retrieve_each(&get, env, |seen| match seen {
+        // Every reason counts: a Lax cookie in a blocked third-party frame
+        // would stay home for both, and fixing one alone would not bring it.
+        Retrieved::Excluded(cookie, mut reasons) => {
+            if let Some(extra) =
+                policy_exclusion(profile, cookie, context, true, facts.unpartitioned_access)
+                && !reasons.contains(&extra)
             {
                 reasons.push(extra);
             }
-            excluded_ref(&e.cookie, reasons)
-        })
-        .collect();
-    for cookie in &retrieval.sent {
-        match policy_exclusion(
+            excluded.push(excluded_ref(cookie, reasons));
+        }
+        Retrieved::Sent(cookie) => match policy_exclusion(
             profile,
             cookie,
             context,
@@ -141,8 +132,8 @@ pub fn cookies_for_request(
         ) {
             Some(reason) => excluded.push(excluded_ref(cookie, vec![reason])),
             None => sent.push(cookie_ref(cookie)),
-        }
-    }
+        },
+    });
     (sent, excluded)
 }
 

@@ -286,7 +286,7 @@ mod tests {
     ) -> Verdict {
         Verdict {
             browser: browser.into(),
-            context: context.into(),
+            context: context.to_string().into(),
             stored,
             sent,
             reasons: reasons.to_vec(),

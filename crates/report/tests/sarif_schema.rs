@@ -144,7 +144,7 @@ fn verdict(
 ) -> Verdict {
     Verdict {
         browser: browser.into(),
-        context: context.into(),
+        context: context.to_string().into(),
         stored,
         sent,
         reasons,
