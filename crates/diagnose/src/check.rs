@@ -234,6 +234,7 @@ pub fn findings(
         now,
         probes: Default::default(),
         probes_batched: Default::default(),
+        deletions: Default::default(),
     };
     run_all(&cx)
 }

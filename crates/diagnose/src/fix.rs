@@ -125,6 +125,15 @@ impl CookieLine {
         format!("Set-Cookie: {}", self.value_line())
     }
 
+    /// Whether the line deletes its cookie by attribute: what
+    /// `self.spec().is_deletion()` says, without building the spec.
+    pub fn is_deletion(&self) -> bool {
+        self.get("Max-Age")
+            .flatten()
+            .and_then(|m| m.parse::<i64>().ok())
+            .is_some_and(|m| m <= 0)
+    }
+
     /// The structured form, for framework snippets.
     pub fn spec(&self) -> CookieSpec {
         let text = |name: &str| self.get(name).flatten().map(str::to_string);
@@ -195,6 +204,26 @@ impl CookieSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_deletion_is_the_specs() {
+        for line in [
+            "a=1",
+            "a=1; Max-Age=0",
+            "a=1; max-age=-5",
+            "a=1; Max-Age=10",
+            "a=1; Max-Age=",
+            "a=1; Max-Age=x",
+            "a=1; Max-Age=0; Max-Age=10",
+            "a=1; Max-Age=10; Max-Age=0",
+            "a=1; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+            "a=1; Max-Age",
+        ] {
+            let parsed = CookieLine::parse(line);
+            assert_eq!(parsed.is_deletion(), parsed.spec().is_deletion(), "{line}");
+        }
+        assert!(CookieLine::parse("a=1; Max-Age=0").is_deletion());
+    }
 
     #[test]
     fn edits_keep_what_they_do_not_touch() {

@@ -69,6 +69,9 @@ pub struct RuleContext<'a> {
     /// Whether the probes of every line's SameSite analysis already ran (in
     /// batches, see `cookies::probe_many`).
     pub probes_batched: std::cell::Cell<bool>,
+    /// Per line, whether it deletes its cookie (`cookies::is_deletion`),
+    /// worked out once: most rules ask.
+    pub deletions: std::cell::OnceCell<Vec<bool>>,
 }
 
 impl RuleContext<'_> {

@@ -93,10 +93,15 @@ pub fn same_site(line: &CookieLine) -> SameSiteAttr {
 /// Whether line `index` deletes its cookie (Max-Age ≤ 0 or an Expires in the
 /// past, as the engine decided it on the app's own pages).
 pub fn is_deletion(cx: &RuleContext<'_>, index: usize) -> bool {
-    let by_attribute = cx
-        .cookies
+    cx.deletions
+        .get_or_init(|| (0..cx.lines.len()).map(|i| deletes(cx, i)).collect())
         .get(index)
-        .is_some_and(|l| l.spec().is_deletion());
+        .copied()
+        .unwrap_or(false)
+}
+
+fn deletes(cx: &RuleContext<'_>, index: usize) -> bool {
+    let by_attribute = cx.cookies.get(index).is_some_and(CookieLine::is_deletion);
     by_attribute
         || cx
             .profiles
