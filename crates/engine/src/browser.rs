@@ -364,9 +364,9 @@ impl<'a> Browser<'a> {
     fn step(&mut self, step: &Step) -> StepTrace {
         let mut trace = StepTrace {
             index: step.index,
-            kind: step.kind.as_str().to_string(),
+            kind: Cow::Borrowed(step.kind.as_str()),
             from: (!matches!(step.kind, StepKind::Open | StepKind::Wait))
-                .then(|| step.from.clone().unwrap_or_else(|| "top".into())),
+                .then(|| step.from.clone().map_or(Cow::Borrowed("top"), Cow::Owned)),
             requests: Vec::new(),
             js_cookie: None,
             js_set: None,

@@ -85,7 +85,9 @@ pub struct BranchRun {
 /// Each branch's kept step traces and final jar are exactly those of
 /// [`run`] on its scenario — the browser is deterministic and a step depends
 /// only on the state the earlier steps left — at the cost of one run per
-/// distinct step instead of one per scenario and step.
+/// distinct step instead of one per scenario and step (except, when the
+/// branches ask, the Set-Cookie lines of their last responses: see
+/// [`Branch::last_set_cookie`]).
 ///
 /// The responses are those of the first branch's scenario. Returns, per
 /// profile, one [`BranchRun`] per branch.

@@ -42,10 +42,10 @@ pub struct StepTrace {
     pub index: usize,
     /// The step kind (`open`, `iframe`, `fetch`, …).
     #[serde(rename = "do")]
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     /// The frame the step ran in (added in v1.1; absent for `open` and `wait`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
+    pub from: Option<Cow<'static, str>>,
     /// Every request the step made, in order: redirect hops, a CORS preflight,
     /// then the main request.
     pub requests: Vec<RequestTrace>,

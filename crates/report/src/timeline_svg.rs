@@ -516,7 +516,8 @@ impl Layout {
 /// The frame a step happens in: the trace's, else the scenario's, else `top`.
 fn step_from(step: &StepTrace, scen_step: Option<&cookie_doctor_inputs::Step>) -> String {
     step.from
-        .clone()
+        .as_deref()
+        .map(str::to_string)
         .or_else(|| scen_step.and_then(|s| s.from.clone()))
         .unwrap_or_else(|| "top".to_string())
 }
