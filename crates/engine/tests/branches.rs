@@ -14,7 +14,7 @@
 use std::path::Path;
 
 use cookie_doctor_cookie::Time;
-use cookie_doctor_engine::{Branch, run, run_branches};
+use cookie_doctor_engine::{Branch, StepTrace, run, run_branches};
 use cookie_doctor_inputs::{Scenario, parse_scenario};
 use cookie_doctor_profiles::builtin;
 use cookie_doctor_site::BuiltinPsl;
@@ -37,8 +37,8 @@ fn with_steps(scenario: &Scenario, steps: Vec<cookie_doctor_inputs::Step>) -> Sc
     }
 }
 
-#[test]
-fn branches_equal_separate_runs_on_every_scenario() {
+/// The scenario files under `tests/scenarios/`, in name order.
+fn corpus() -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -46,6 +46,27 @@ fn branches_equal_separate_runs_on_every_scenario() {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     paths.sort();
+    paths
+}
+
+/// Empties the Set-Cookie list of the step's final responses (neither a
+/// redirect hop nor a preflight), as `last_set_cookie: false` leaves it;
+/// returns how many lines that removed.
+fn clear_final_set_cookie(step: &mut StepTrace) -> usize {
+    let mut cleared = 0;
+    for request in &mut step.requests {
+        let redirect = matches!(request.status, 301 | 302 | 303 | 307 | 308);
+        if !redirect && request.method != "OPTIONS" {
+            cleared += request.set_cookie.len();
+            request.set_cookie.clear();
+        }
+    }
+    cleared
+}
+
+#[test]
+fn branches_equal_separate_runs_on_every_scenario() {
+    let paths = corpus();
     assert!(paths.len() > 100, "expected the scenario corpus");
     let profiles = builtin();
     let refs: Vec<_> = profiles.iter().collect();
@@ -155,13 +176,7 @@ fn long_shared_prefix_runs_in_constant_stack() {
 /// skipped).
 #[test]
 fn skipping_the_last_set_cookie_changes_nothing_else() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
+    let paths = corpus();
     let profiles = builtin();
     let refs: Vec<_> = profiles.iter().collect();
     let mut skipped_lines = 0usize;
@@ -196,14 +211,7 @@ fn skipping_the_last_set_cookie_changes_nothing_else() {
             for (k, (variant, branch_run)) in variants.iter().zip(runs).enumerate() {
                 let mut alone = run(variant, profile, &BuiltinPsl, START).steps;
                 if k + 1 == variants.len() {
-                    let last = alone.last_mut().unwrap();
-                    for request in &mut last.requests {
-                        let redirect = matches!(request.status, 301 | 302 | 303 | 307 | 308);
-                        if !redirect && request.method != "OPTIONS" {
-                            skipped_lines += request.set_cookie.len();
-                            request.set_cookie.clear();
-                        }
-                    }
+                    skipped_lines += clear_final_set_cookie(alone.last_mut().unwrap());
                 }
                 let kept: Vec<_> = branch_run.kept.iter().map(|s| s.clone().unwrap()).collect();
                 assert_eq!(kept, alone, "{} in {}", path.display(), profile.name);
@@ -215,14 +223,7 @@ fn skipping_the_last_set_cookie_changes_nothing_else() {
             let single = run_branches(std::slice::from_ref(branch), &refs, &BuiltinPsl, START);
             for (profile, runs) in profiles.iter().zip(&single) {
                 let mut alone = run(variant, profile, &BuiltinPsl, START).steps;
-                let last = alone.last_mut().unwrap();
-                for request in &mut last.requests {
-                    let redirect = matches!(request.status, 301 | 302 | 303 | 307 | 308);
-                    if !redirect && request.method != "OPTIONS" {
-                        skipped_lines += request.set_cookie.len();
-                        request.set_cookie.clear();
-                    }
-                }
+                skipped_lines += clear_final_set_cookie(alone.last_mut().unwrap());
                 let kept: Vec<_> = runs[0].kept.iter().map(|s| s.clone().unwrap()).collect();
                 assert_eq!(kept, alone, "{} alone in {}", path.display(), profile.name);
             }

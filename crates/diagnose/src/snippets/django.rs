@@ -1,12 +1,10 @@
 //! Django: `HttpResponse.set_cookie` / `delete_cookie`, django-cors-headers
 //! settings, and the framing header on a view's response.
 
-use std::fmt::Write as _;
-
 use super::{
     CorsSpec, EPOCH, Framing, FramingSpec, Lang, SameSite, cookie_buffer, cookie_path, cors_buffer,
-    framing_buffer, framing_kind, push_quoted, push_quoted_csp, push_quoted_list,
-    push_quoted_set_cookie_value, same_site,
+    framing_buffer, framing_kind, push_python_lifetime, push_python_scope, push_quoted,
+    push_quoted_csp, push_quoted_list, push_quoted_set_cookie_value, same_site,
 };
 use crate::fix::CookieSpec;
 
@@ -58,26 +56,9 @@ pub(super) fn cookie(spec: &CookieSpec) -> String {
     } else {
         out.push_str(",\n    ");
         push_quoted(&mut out, &spec.value, PY);
-        if let Some(max_age) = spec.max_age {
-            let _ = write!(out, ",\n    max_age={max_age}");
-        }
-        if let Some(expires) = &spec.expires {
-            out.push_str(",\n    expires=");
-            push_quoted(&mut out, expires, PY);
-        }
+        push_python_lifetime(&mut out, spec);
     }
-    out.push_str(",\n    path=");
-    push_quoted(&mut out, cookie_path(spec), PY);
-    if let Some(domain) = &spec.domain {
-        out.push_str(",\n    domain=");
-        push_quoted(&mut out, domain, PY);
-    }
-    if spec.secure {
-        out.push_str(",\n    secure=True");
-    }
-    if spec.http_only {
-        out.push_str(",\n    httponly=True");
-    }
+    push_python_scope(&mut out, spec);
     if let Some(same_site) = same_site {
         out.push_str(",\n    samesite=");
         push_quoted(&mut out, same_site.title(), PY);

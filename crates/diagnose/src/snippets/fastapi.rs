@@ -1,11 +1,10 @@
 //! FastAPI / Starlette: `Response.set_cookie` / `delete_cookie`,
 //! `CORSMiddleware`, and an HTTP middleware for the framing header.
 
-use std::fmt::Write as _;
-
 use super::{
-    CorsSpec, FramingSpec, Lang, cookie_buffer, cookie_path, cors_buffer, framing_buffer,
-    push_quoted, push_quoted_csp, push_quoted_list, push_quoted_set_cookie_value, same_site,
+    CorsSpec, FramingSpec, Lang, cookie_buffer, cors_buffer, framing_buffer, push_python_lifetime,
+    push_python_scope, push_quoted, push_quoted_csp, push_quoted_list,
+    push_quoted_set_cookie_value, same_site,
 };
 use crate::fix::CookieSpec;
 
@@ -36,26 +35,9 @@ pub(super) fn cookie(spec: &CookieSpec) -> String {
     if !deletion {
         out.push_str(",\n    value=");
         push_quoted(&mut out, &spec.value, PY);
-        if let Some(max_age) = spec.max_age {
-            let _ = write!(out, ",\n    max_age={max_age}");
-        }
-        if let Some(expires) = &spec.expires {
-            out.push_str(",\n    expires=");
-            push_quoted(&mut out, expires, PY);
-        }
+        push_python_lifetime(&mut out, spec);
     }
-    out.push_str(",\n    path=");
-    push_quoted(&mut out, cookie_path(spec), PY);
-    if let Some(domain) = &spec.domain {
-        out.push_str(",\n    domain=");
-        push_quoted(&mut out, domain, PY);
-    }
-    if spec.secure {
-        out.push_str(",\n    secure=True");
-    }
-    if spec.http_only {
-        out.push_str(",\n    httponly=True");
-    }
+    push_python_scope(&mut out, spec);
     // Starlette's default is "lax": no SameSite needs an explicit None.
     match same_site(spec) {
         Some(same_site) => {

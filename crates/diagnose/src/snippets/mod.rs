@@ -306,6 +306,35 @@ fn framing_buffer(spec: &FramingSpec) -> String {
     buffer(384, strings)
 }
 
+/// Appends the `max_age` and `expires` keyword arguments the spec has, one a
+/// line (the spelling Django, Starlette and Werkzeug share).
+fn push_python_lifetime(out: &mut String, spec: &CookieSpec) {
+    if let Some(max_age) = spec.max_age {
+        let _ = write!(out, ",\n    max_age={max_age}");
+    }
+    if let Some(expires) = &spec.expires {
+        out.push_str(",\n    expires=");
+        push_quoted(out, expires, Lang::Python);
+    }
+}
+
+/// Appends the `path`, `domain`, `secure` and `httponly` keyword arguments,
+/// one a line (the spelling Django, Starlette and Werkzeug share).
+fn push_python_scope(out: &mut String, spec: &CookieSpec) {
+    out.push_str(",\n    path=");
+    push_quoted(out, cookie_path(spec), Lang::Python);
+    if let Some(domain) = &spec.domain {
+        out.push_str(",\n    domain=");
+        push_quoted(out, domain, Lang::Python);
+    }
+    if spec.secure {
+        out.push_str(",\n    secure=True");
+    }
+    if spec.http_only {
+        out.push_str(",\n    httponly=True");
+    }
+}
+
 /// SameSite as snippets spell it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SameSite {
