@@ -3,6 +3,7 @@
 //! framing decisions go into the trace.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::sync::Arc;
 
 use cookie_doctor_cookie::{
@@ -257,6 +258,13 @@ pub(crate) struct Browser<'a> {
     /// `false` only for a last step whose caller reads nothing they would
     /// change (see [`crate::Branch::last_set_cookie`]).
     store_response_cookies: bool,
+    /// The clock at the start (a rider replays its steps from there).
+    start: Time,
+    /// A decision since the last [`Browser::take_third_party_cookies_read`]
+    /// may have read the profile's `third_party_cookies` knob (see
+    /// `cookies::partition_reads_third_party_cookies` and
+    /// `cookies::reads_third_party_cookies_on_access`).
+    third_party_cookies_read: Cell<bool>,
 }
 
 impl<'a> Browser<'a> {
@@ -278,6 +286,51 @@ impl<'a> Browser<'a> {
             now: start,
             grants: Vec::new(),
             store_response_cookies: true,
+            start,
+            third_party_cookies_read: Cell::new(false),
+        }
+    }
+
+    /// A new browser of `profile` at the start, sharing this one's
+    /// responses.
+    pub(crate) fn restarted(&self, profile: &'a Profile) -> Browser<'a> {
+        Browser::new(profile, self.psl, self.responses, self.parsed, self.start)
+    }
+
+    /// This browser's state under `profile`: only for a profile whose knobs
+    /// differ from this one's in `third_party_cookies` alone, before a step
+    /// that may read it (the state so far is what `profile` would have).
+    pub(crate) fn with_profile(mut self, profile: &'a Profile) -> Browser<'a> {
+        self.profile = profile;
+        self
+    }
+
+    /// Whether a decision since the last call may have read the profile's
+    /// `third_party_cookies` knob; clears the mark.
+    pub(crate) fn take_third_party_cookies_read(&self) -> bool {
+        self.third_party_cookies_read.replace(false)
+    }
+
+    /// Whether `step` may read the `third_party_cookies` knob, as far as the
+    /// step's kind tells: a typed navigation, a link that navigates the
+    /// top-level document, a form posted to it or time passing make only
+    /// first-party requests (every hop of a top-level navigation is
+    /// first-party), which read it only in a profile without CHIPS. A guess:
+    /// the reads themselves are recorded, and a wrong guess costs time only.
+    pub(crate) fn may_read_third_party_cookies(&self, step: &Step) -> bool {
+        let first_party_only = match step.kind {
+            StepKind::Open | StepKind::Click | StepKind::Wait => true,
+            StepKind::Submit => step.target.as_deref().is_none_or(|t| t == "top"),
+            _ => false,
+        };
+        !first_party_only || cookies::partition_reads_third_party_cookies(self.profile)
+    }
+
+    /// Records that a decision in a context with (or without) unpartitioned
+    /// access may read the `third_party_cookies` knob.
+    fn note_access(&self, unpartitioned_access: bool) {
+        if cookies::reads_third_party_cookies_on_access(unpartitioned_access) {
+            self.third_party_cookies_read.set(true);
         }
     }
 
@@ -1117,6 +1170,9 @@ impl<'a> Browser<'a> {
 
     /// The partition this context reads and writes partitioned cookies in.
     fn partition_of(&self, context: &RequestContext) -> Option<PartitionKey> {
+        if cookies::partition_reads_third_party_cookies(self.profile) {
+            self.third_party_cookies_read.set(true);
+        }
         cookies::partition_of(self.profile, context)
     }
 
@@ -1130,6 +1186,10 @@ impl<'a> Browser<'a> {
         include_credentials: bool,
         unpartitioned_access: bool,
     ) -> (Vec<CookieRef>, Vec<ExcludedCookie>) {
+        if cookies::partition_reads_third_party_cookies(self.profile) {
+            self.third_party_cookies_read.set(true);
+        }
+        self.note_access(unpartitioned_access);
         let env = self.env();
         cookies::cookies_for_request(
             self.profile,
@@ -1154,6 +1214,7 @@ impl<'a> Browser<'a> {
         include_credentials: bool,
         unpartitioned_access: bool,
     ) -> Option<Reason> {
+        self.note_access(unpartitioned_access);
         cookies::policy_exclusion(
             self.profile,
             cookie,
@@ -1175,6 +1236,7 @@ impl<'a> Browser<'a> {
         include_credentials: bool,
         unpartitioned_access: bool,
     ) -> SetCookieTrace {
+        self.note_access(unpartitioned_access);
         let env = self.env();
         cookies::receive_set_cookie(
             self.profile,
@@ -1266,6 +1328,7 @@ impl<'a> Browser<'a> {
         let Some((url, context, unpartitioned)) = self.document_context(frame) else {
             return rejected(&shared, vec![Reason::InvalidHost], None);
         };
+        self.note_access(unpartitioned);
         let env = self.env();
         cookies::write_cookie(
             self.profile,

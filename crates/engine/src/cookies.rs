@@ -37,6 +37,22 @@ pub fn apply_redirect_taint(profile: &Profile, context: &mut RequestContext) {
     }
 }
 
+/// Whether [`partition_of`] reads `profile.third_party_cookies`: only for a
+/// profile without CHIPS. (With [`reads_third_party_cookies_on_access`], this
+/// tells the scenario runner where two profiles that differ only in that knob
+/// can part: keep both beside the reads they describe.)
+pub fn partition_reads_third_party_cookies(profile: &Profile) -> bool {
+    !profile.chips.supported
+}
+
+/// Whether [`policy_exclusion`], [`cookies_for_request`],
+/// [`receive_set_cookie`] or [`write_cookie`] may read
+/// `profile.third_party_cookies`: only in a context without unpartitioned
+/// access (a third-party context with no Storage Access grant).
+pub fn reads_third_party_cookies_on_access(unpartitioned_access: bool) -> bool {
+    !unpartitioned_access
+}
+
 /// The partition this context reads and writes partitioned cookies in; `None`
 /// when the browser has no partitions.
 pub fn partition_of(profile: &Profile, context: &RequestContext) -> Option<PartitionKey> {

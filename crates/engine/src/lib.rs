@@ -89,6 +89,10 @@ pub struct BranchRun {
 /// branches ask, the Set-Cookie lines of their last responses: see
 /// [`Branch::last_set_cookie`]).
 ///
+/// Profiles that differ only in `third_party_cookies` (`chrome` and
+/// `chrome-3pc-blocked`) share, the same way, the steps in which no decision
+/// reads that knob: first-party navigations, mostly.
+///
 /// The responses are those of the first branch's scenario. Returns, per
 /// profile, one [`BranchRun`] per branch.
 pub fn run_branches(
@@ -101,48 +105,85 @@ pub fn run_branches(
     let responses = browser::Responses::for_scenarios(&scenarios, psl);
     let parsed = browser::ParsedSetCookies::new(&responses);
     let members: Vec<usize> = (0..branches.len()).collect();
-    profiles
+    let mut lanes: Vec<Vec<BranchRun>> = profiles
         .iter()
-        .map(|profile| {
-            let mut out: Vec<BranchRun> = branches
+        .map(|_| {
+            branches
                 .iter()
                 .map(|b| BranchRun {
                     kept: vec![None; b.keep.len()],
                     jar: None,
                 })
-                .collect();
-            let root = browser::Browser::new(profile, psl, &responses, &parsed, start);
-            explore(root, 0, members.clone(), branches, &mut out);
-            out
+                .collect()
         })
-        .collect()
+        .collect();
+    // A profile that differs from an earlier one in `third_party_cookies`
+    // alone rides on that one's browser until a step may read the knob.
+    let mut leaders: Vec<(usize, Vec<Rider<'_>>)> = Vec::new();
+    for (lane, profile) in profiles.iter().enumerate() {
+        let leader = leaders.iter_mut().find(|(l, _)| {
+            profiles
+                .get(*l)
+                .is_some_and(|p| p.same_behaviour_except_third_party_cookies(profile))
+        });
+        match leader {
+            Some((_, riders)) => riders.push(Rider { profile, lane }),
+            None => leaders.push((lane, Vec::new())),
+        }
+    }
+    for (lane, riders) in leaders {
+        let Some(profile) = profiles.get(lane) else {
+            continue;
+        };
+        let root = browser::Browser::new(profile, psl, &responses, &parsed, start);
+        explore(root, lane, riders, 0, members.clone(), branches, &mut lanes);
+    }
+    lanes
+}
+
+/// A profile that takes another profile's steps instead of running its own:
+/// the two differ only in `third_party_cookies`, so they decide alike until
+/// a decision reads that knob (the browser records each read; see
+/// `cookies::reads_third_party_cookies_on_access`). From that step on, the
+/// rider runs on a browser of its own.
+#[derive(Clone, Copy)]
+struct Rider<'p> {
+    profile: &'p Profile,
+    /// Its index in `run_branches`' profiles.
+    lane: usize,
 }
 
 /// Runs the branches in `members` (which share every step before `depth`)
-/// from `depth` on: a straight stretch in a loop, and where they part, each
-/// group of branches that agree on the next step on its own copy of the
-/// browser. Recursion happens only where branches part, so its depth is at
-/// most the number of branches, whatever the number of steps.
-fn explore(
-    browser: browser::Browser<'_>,
+/// from `depth` on, in the browser of lane `lane` and for its riders: a
+/// straight stretch in a loop, and where they part, each group of branches
+/// that agree on the next step on its own copy of the browser. Recursion
+/// happens only where branches or riders part, so its depth is at most the
+/// number of branches times the number of riders plus one, whatever the
+/// number of steps.
+fn explore<'a>(
+    browser: browser::Browser<'a>,
+    lane: usize,
+    riders: Vec<Rider<'a>>,
     depth: usize,
     members: Vec<usize>,
     branches: &[Branch<'_>],
-    out: &mut [BranchRun],
+    lanes: &mut [Vec<BranchRun>],
 ) {
     let mut browser = browser;
+    let mut riders = riders;
     let mut depth = depth;
     let mut members = members;
     loop {
         let mut groups: Vec<(&Step, Vec<usize>)> = Vec::new();
+        let mut ended: Vec<usize> = Vec::new();
         for &m in &members {
             let Some(branch) = branches.get(m) else {
                 continue;
             };
             match branch.scenario.steps.get(depth) {
                 None => {
-                    if let Some(o) = out.get_mut(m).filter(|_| branch.want_jar) {
-                        o.jar = Some(browser.jar_now());
+                    if branch.want_jar {
+                        ended.push(m);
                     }
                 }
                 Some(step) => match groups.iter_mut().find(|(s, _)| *s == step) {
@@ -151,36 +192,161 @@ fn explore(
                 },
             }
         }
+        if !ended.is_empty() {
+            // A rider's jar is its leader's (no step so far read the knob
+            // they differ in).
+            let jar = browser.jar_now();
+            for l in riders.iter().map(|r| r.lane).chain([lane]) {
+                for &m in &ended {
+                    if let Some(o) = lanes.get_mut(l).and_then(|runs| runs.get_mut(m)) {
+                        o.jar = Some(jar.clone());
+                    }
+                }
+            }
+        }
         if groups.len() == 1
             && let Some((step, group)) = groups.pop()
         {
             // Everyone left takes the same step: no copy needed.
-            browser
-                .set_store_response_cookies(!skips_last_set_cookie(step, depth, &group, branches));
-            let trace = browser.step_checked(step);
-            keep_trace(trace, depth, &group, branches, out);
+            let parted = advance(
+                &mut browser,
+                lane,
+                &mut riders,
+                step,
+                depth,
+                &group,
+                branches,
+                lanes,
+            );
+            for (rider_browser, rider_lane) in parted {
+                explore(
+                    rider_browser,
+                    rider_lane,
+                    Vec::new(),
+                    depth + 1,
+                    group.clone(),
+                    branches,
+                    lanes,
+                );
+            }
             depth += 1;
             members = group;
             continue;
         }
         // Each group runs on a copy of the browser, the last on the browser.
         let last = groups.pop();
-        for (step, group) in groups {
-            let mut copy = browser.clone();
-            copy.set_store_response_cookies(!skips_last_set_cookie(step, depth, &group, branches));
-            let trace = copy.step_checked(step);
-            keep_trace(trace, depth, &group, branches, out);
-            explore(copy, depth + 1, group, branches, out);
+        let copies = groups.into_iter().map(|g| (g, browser.clone(), riders.clone()));
+        let copies: Vec<_> = copies.collect();
+        let mut runs = copies;
+        if let Some(g) = last {
+            runs.push((g, browser, riders));
         }
-        if let Some((step, group)) = last {
-            browser
-                .set_store_response_cookies(!skips_last_set_cookie(step, depth, &group, branches));
-            let trace = browser.step_checked(step);
-            keep_trace(trace, depth, &group, branches, out);
-            explore(browser, depth + 1, group, branches, out);
+        for ((step, group), mut copy, mut copy_riders) in runs {
+            let parted = advance(
+                &mut copy,
+                lane,
+                &mut copy_riders,
+                step,
+                depth,
+                &group,
+                branches,
+                lanes,
+            );
+            for (rider_browser, rider_lane) in parted {
+                explore(
+                    rider_browser,
+                    rider_lane,
+                    Vec::new(),
+                    depth + 1,
+                    group.clone(),
+                    branches,
+                    lanes,
+                );
+            }
+            explore(
+                copy,
+                lane,
+                copy_riders,
+                depth + 1,
+                group,
+                branches,
+                lanes,
+            );
         }
         return;
     }
+}
+
+/// Takes step `depth` (`step`, shared by the branches of `group`) in
+/// `browser`, whose traces go to lane `lane`, and for its riders. When no
+/// decision of the step read the knob the riders differ in (and the step
+/// checks no expectation, which may name browsers), they take its trace and
+/// ride on. Otherwise each rider takes the step on a browser of its own —
+/// a copy made before the step when [`browser::Browser::may_read_third_party_cookies`]
+/// foresaw the read, else one replayed from the start — and these browsers
+/// are returned with their lanes, to run the rest on their own; `riders` is
+/// then empty.
+#[allow(clippy::too_many_arguments)]
+fn advance<'a>(
+    browser: &mut browser::Browser<'a>,
+    lane: usize,
+    riders: &mut Vec<Rider<'a>>,
+    step: &Step,
+    depth: usize,
+    group: &[usize],
+    branches: &[Branch<'_>],
+    lanes: &mut [Vec<BranchRun>],
+) -> Vec<(browser::Browser<'a>, usize)> {
+    let store = !skips_last_set_cookie(step, depth, group, branches);
+    browser.set_store_response_cookies(store);
+    let may_part = !riders.is_empty()
+        && (!step.expect.is_empty() || browser.may_read_third_party_cookies(step));
+    let before = may_part.then(|| browser.clone());
+    browser.take_third_party_cookies_read();
+    let trace = browser.step_checked(step);
+    let parts = !riders.is_empty()
+        && (browser.take_third_party_cookies_read() || !step.expect.is_empty());
+    if !parts {
+        let sharing: Vec<usize> = riders.iter().map(|r| r.lane).chain([lane]).collect();
+        keep_trace(trace, depth, group, branches, lanes, &sharing);
+        return Vec::new();
+    }
+    keep_trace(trace, depth, group, branches, lanes, &[lane]);
+    let mut parted = Vec::with_capacity(riders.len());
+    for rider in riders.drain(..) {
+        let mut own = match &before {
+            Some(before) => before.clone().with_profile(rider.profile),
+            None => replay(browser, rider.profile, depth, group, branches),
+        };
+        own.set_store_response_cookies(store);
+        let trace = own.step_checked(step);
+        keep_trace(trace, depth, group, branches, lanes, &[rider.lane]);
+        parted.push((own, rider.lane));
+    }
+    parted
+}
+
+/// A browser of `profile` that has taken the steps before `depth` of the
+/// branches of `group` (which share them): where a rider's parting was not
+/// foreseen.
+fn replay<'a>(
+    browser: &browser::Browser<'a>,
+    profile: &'a Profile,
+    depth: usize,
+    group: &[usize],
+    branches: &[Branch<'_>],
+) -> browser::Browser<'a> {
+    let mut own = browser.restarted(profile);
+    let steps = group
+        .first()
+        .and_then(|&m| branches.get(m))
+        .map_or(&[][..], |b| b.scenario.steps.as_slice());
+    for step in steps.iter().take(depth) {
+        // Not the last step of any of these branches: stored in full.
+        own.set_store_response_cookies(true);
+        own.step_checked(step);
+    }
+    own
 }
 
 /// Whether step `depth` (`step`, taken by the branches of `group`) may leave
@@ -201,38 +367,46 @@ fn skips_last_set_cookie(
         })
 }
 
-/// Hands the trace of step `depth` to the branches of `group` that keep it:
-/// each gets a copy, the last one the trace itself.
+/// Hands the trace of step `depth` to the branches of `group` that keep it,
+/// in each of the lanes `sharing`: each gets a copy, the last one the trace
+/// itself.
 fn keep_trace(
     trace: StepTrace,
     depth: usize,
     group: &[usize],
     branches: &[Branch<'_>],
-    out: &mut [BranchRun],
+    lanes: &mut [Vec<BranchRun>],
+    sharing: &[usize],
 ) {
-    // The (branch, slot) pairs that keep step `depth`, in order; usually
-    // one, often none: no list is built.
+    // The (lane, branch, slot) triples that keep step `depth`, in order;
+    // usually one per lane, often none: no list is built.
     let keepers = || {
-        group
-            .iter()
-            .filter_map(|&m| branches.get(m).map(|b| (m, b)))
-            .flat_map(|(m, b)| {
-                b.keep
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, k)| **k == depth)
-                    .map(move |(slot, _)| (m, slot))
-            })
+        sharing.iter().flat_map(move |&lane| {
+            group
+                .iter()
+                .filter_map(|&m| branches.get(m).map(|b| (m, b)))
+                .flat_map(move |(m, b)| {
+                    b.keep
+                        .iter()
+                        .enumerate()
+                        .filter(move |(_, k)| **k == depth)
+                        .map(move |(slot, _)| (lane, m, slot))
+                })
+        })
     };
     let count = keepers().count();
     let mut trace = Some(trace);
-    for (n, (m, slot)) in keepers().enumerate() {
+    for (n, (lane, m, slot)) in keepers().enumerate() {
         let copy = if n + 1 == count {
             trace.take()
         } else {
             trace.clone()
         };
-        if let Some(kept) = out.get_mut(m).and_then(|o| o.kept.get_mut(slot)) {
+        if let Some(kept) = lanes
+            .get_mut(lane)
+            .and_then(|runs| runs.get_mut(m))
+            .and_then(|o| o.kept.get_mut(slot))
+        {
             *kept = copy;
         }
     }

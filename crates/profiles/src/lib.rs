@@ -372,10 +372,17 @@ impl Profile {
     /// Whether two profiles behave identically: every knob equal (name, description
     /// and sources aside). `firefox-strict` behaves as `firefox`, for instance.
     pub fn same_behaviour(&self, other: &Profile) -> bool {
+        self.same_behaviour_except_third_party_cookies(other)
+            && self.third_party_cookies == other.third_party_cookies
+    }
+
+    /// Whether two profiles have every knob equal but `third_party_cookies`
+    /// (`chrome` and `chrome-3pc-blocked`): the scenario runner lets one take
+    /// the other's steps until a decision reads that knob.
+    pub fn same_behaviour_except_third_party_cookies(&self, other: &Profile) -> bool {
         self.policy == other.policy
             && self.schemeful_same_site == other.schemeful_same_site
             && self.redirect_chain == other.redirect_chain
-            && self.third_party_cookies == other.third_party_cookies
             && self.third_party_schemeful == other.third_party_schemeful
             && self.chips == other.chips
             && self.storage_access == other.storage_access
