@@ -2,8 +2,6 @@
 //! fix does not touch (order, spelling, unknown attributes), and the same cookie
 //! as a structured [`CookieSpec`] for framework snippets.
 
-use std::fmt::Write as _;
-
 /// One attribute as written: its name and, if it had `=`, its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Attribute {
@@ -109,12 +107,29 @@ impl CookieLine {
 
     /// The Set-Cookie value (without the header name).
     pub fn value_line(&self) -> String {
-        let mut out = self.pair.clone();
-        for a in &self.attributes {
+        self.value_line_without("")
+    }
+
+    /// The Set-Cookie value without the attributes named `skip` (ASCII
+    /// case-insensitively; `""` skips none): what removing them and then
+    /// asking [`CookieLine::value_line`] gives, without a copy of the line.
+    pub fn value_line_without(&self, skip: &str) -> String {
+        let kept = || {
+            self.attributes
+                .iter()
+                .filter(|a| skip.is_empty() || !a.name.eq_ignore_ascii_case(skip))
+        };
+        let len = kept().fold(self.pair.len(), |n, a| {
+            n + 2 + a.name.len() + a.value.as_ref().map_or(0, |v| 1 + v.len())
+        });
+        let mut out = String::with_capacity(len);
+        out.push_str(&self.pair);
+        for a in kept() {
             out.push_str("; ");
             out.push_str(&a.name);
             if let Some(v) = &a.value {
-                let _ = write!(out, "={v}");
+                out.push('=');
+                out.push_str(v);
             }
         }
         out
@@ -204,6 +219,31 @@ impl CookieSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_without_an_attribute_is_the_line_with_it_removed() {
+        for line in [
+            "a=1",
+            "a=1; Expires=Wed, 01 Jan 2031 00:00:00 GMT; Path=/",
+            "a=1; expires=x; Secure; EXPIRES=y; HttpOnly",
+            "=v; Domain=example.com; Max-Age=5",
+            "a=1;;Path=/;  Secure ; Expires",
+        ] {
+            let parsed = CookieLine::parse(line);
+            assert_eq!(parsed.value_line_without(""), parsed.value_line());
+            let mut removed = parsed.clone();
+            removed.remove("Expires");
+            assert_eq!(
+                parsed.value_line_without("Expires"),
+                removed.value_line(),
+                "{line}"
+            );
+            assert!(
+                !parsed.value_line_without("expires").contains("xpires"),
+                "{line}"
+            );
+        }
+    }
 
     #[test]
     fn line_deletion_is_the_specs() {

@@ -425,14 +425,22 @@ fn cell_for(
     store: Option<&RequestTrace>,
     send: Option<&RequestTrace>,
 ) -> Cell {
+    // Store reasons, then send reasons; each once.
     let mut reasons: Vec<Reason> = Vec::new();
+    let mut add = |found: &[Reason]| {
+        for &r in found {
+            if !reasons.contains(&r) {
+                reasons.push(r);
+            }
+        }
+    };
     let set = store.and_then(|r| r.set_cookie.iter().find(|s| *s.line == *line));
     let stored = set.is_some_and(|s| s.stored && !s.deleted);
     if let Some(set) = set {
-        reasons.extend(set.reasons.iter().copied());
+        add(&set.reasons);
     }
     if let Some(blocked) = store.and_then(|r| r.blocked.as_ref()) {
-        reasons.extend(blocked.reasons.iter().copied());
+        add(&blocked.reasons);
     }
     // The cookie the line makes, to find it on the next request.
     let identity = set.and_then(|s| s.cookie.as_ref());
@@ -448,14 +456,8 @@ fn cell_for(
                 .iter()
                 .filter(|c| same(&c.name, &c.domain, &c.path))
             {
-                reasons.extend(excluded.reasons.iter().copied());
+                add(&excluded.reasons);
             }
-        }
-    }
-    let mut unique = Vec::new();
-    for r in reasons {
-        if !unique.contains(&r) {
-            unique.push(r);
         }
     }
     Cell {
@@ -463,6 +465,6 @@ fn cell_for(
         context,
         stored,
         sent,
-        reasons: unique,
+        reasons,
     }
 }

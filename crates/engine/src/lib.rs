@@ -235,7 +235,9 @@ fn explore<'a>(
         }
         // Each group runs on a copy of the browser, the last on the browser.
         let last = groups.pop();
-        let copies = groups.into_iter().map(|g| (g, browser.clone(), riders.clone()));
+        let copies = groups
+            .into_iter()
+            .map(|g| (g, browser.clone(), riders.clone()));
         let copies: Vec<_> = copies.collect();
         let mut runs = copies;
         if let Some(g) = last {
@@ -263,15 +265,7 @@ fn explore<'a>(
                     lanes,
                 );
             }
-            explore(
-                copy,
-                lane,
-                copy_riders,
-                depth + 1,
-                group,
-                branches,
-                lanes,
-            );
+            explore(copy, lane, copy_riders, depth + 1, group, branches, lanes);
         }
         return;
     }
@@ -304,8 +298,8 @@ fn advance<'a>(
     let before = may_part.then(|| browser.clone());
     browser.take_third_party_cookies_read();
     let trace = browser.step_checked(step);
-    let parts = !riders.is_empty()
-        && (browser.take_third_party_cookies_read() || !step.expect.is_empty());
+    let parts =
+        !riders.is_empty() && (browser.take_third_party_cookies_read() || !step.expect.is_empty());
     if !parts {
         let sharing: Vec<usize> = riders.iter().map(|r| r.lane).chain([lane]).collect();
         keep_trace(trace, depth, group, branches, lanes, &sharing);

@@ -137,9 +137,7 @@ pub fn is_third_party_blocked(reason: Reason) -> bool {
 /// The probe line for `fixed`: the line without its `Expires` attribute (only
 /// the delivery matters, and the matrix runs at a fixed time).
 fn probe_line(fixed: &CookieLine) -> String {
-    let mut line = fixed.clone();
-    line.remove("Expires");
-    line.value_line()
+    fixed.value_line_without("Expires")
 }
 
 /// Whether another input line names the same cookie as `fixed` at `index`: the
@@ -165,9 +163,20 @@ fn probe_contexts(cx: &RuleContext<'_>) -> Vec<Context> {
 /// `fixed` (an `Expires` attribute is left out of the probe: only the delivery
 /// matters).
 pub fn probe(cx: &RuleContext<'_>, index: usize, fixed: &CookieLine) -> Vec<Cell> {
+    with_probe(cx, index, fixed, <[Cell]>::to_vec)
+}
+
+/// What `read` makes of the cells [`probe`] returns, without copying them
+/// out of the cache.
+pub fn with_probe<R>(
+    cx: &RuleContext<'_>,
+    index: usize,
+    fixed: &CookieLine,
+    read: impl FnOnce(&[Cell]) -> R,
+) -> R {
     let key = (index, probe_line(fixed));
     if let Some(cells) = cx.probes.borrow().get(&key) {
-        return cells.clone();
+        return read(cells);
     }
     // The fixed line alone, unless another line names the same cookie (then the
     // lines interact in the jar and all of them run).
@@ -189,8 +198,9 @@ pub fn probe(cx: &RuleContext<'_>, index: usize, fixed: &CookieLine) -> Vec<Cell
         &probe_contexts(cx),
     );
     let cells = matrix.cells.into_iter().nth(at).unwrap_or_default();
-    cx.probes.borrow_mut().insert(key, cells.clone());
-    cells
+    let answer = read(&cells);
+    cx.probes.borrow_mut().insert(key, cells);
+    answer
 }
 
 /// The most lines one batched probe carries.
@@ -220,7 +230,7 @@ pub fn probe_many(cx: &RuleContext<'_>, wanted: &[(usize, CookieLine)]) {
             || interacts(cx, *index, fixed)
             || alone.iter().any(|(_, l, _)| *l == key.1)
         {
-            probe(cx, *index, fixed);
+            with_probe(cx, *index, fixed, |_| ());
         } else {
             alone.push((*index, key.1, name));
         }

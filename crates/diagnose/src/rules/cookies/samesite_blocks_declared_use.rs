@@ -10,7 +10,7 @@ use crate::rules::{Rule, RuleContext, RuleDoc};
 
 use super::{
     SameSiteAttr, cell_evidence, describe_cells, is_deletion, is_same_site_reason, is_session_like,
-    is_third_party_blocked, probe, probe_many, replace_fix, same_site, works,
+    is_third_party_blocked, probe_many, replace_fix, same_site, with_probe, works,
 };
 
 /// The rule's documentation.
@@ -94,10 +94,13 @@ fn still_failing(
     fixed: &CookieLine,
     contexts: &[Context],
 ) -> Vec<Cell> {
-    probe(cx, index, fixed)
-        .into_iter()
-        .filter(|c| contexts.contains(&c.context) && !works(c))
-        .collect()
+    with_probe(cx, index, fixed, |cells| {
+        cells
+            .iter()
+            .filter(|c| contexts.contains(&c.context) && !works(c))
+            .cloned()
+            .collect()
+    })
 }
 
 /// The second step: when only third-party blocking still stops the fixed
