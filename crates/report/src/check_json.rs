@@ -6,152 +6,171 @@
 //! serde_json's compact text (unit tests hold it to that, field order and
 //! escaping included).
 
-use std::fmt::Write as _;
+use std::io::Write as _;
 
 use cookie_doctor_diagnose::check::{CheckReport, CookieReport, Outcome, StoredAs, Verdict};
 
 /// [`crate::to_json_compact`] of a check report, faster.
 pub fn check_json_compact(report: &CheckReport) -> String {
-    let mut out = String::with_capacity(64 * 1024);
-    out.push_str("{\"url\":");
+    // Every piece written is UTF-8 (`&str`s, and serde's text), so the check
+    // never fails; were it to, serde writes the text instead.
+    String::from_utf8(check_json_compact_bytes(report))
+        .unwrap_or_else(|_| crate::to_json_compact(report))
+}
+
+/// [`check_json_compact`] as the bytes of its UTF-8 text, for an answer that
+/// goes out as bytes (the web API): the same text without checking it again.
+pub fn check_json_compact_bytes(report: &CheckReport) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 * 1024);
+    push(&mut out, "{\"url\":");
     push_str_value(&mut out, &report.url);
-    out.push_str(",\"cookies\":[");
+    push(&mut out, ",\"cookies\":[");
     for (i, cookie) in report.cookies.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         push_cookie(&mut out, cookie);
     }
-    out.push_str("],\"findings\":");
+    push(&mut out, "],\"findings\":");
     if !push_serde(&mut out, &report.findings) {
-        return crate::to_json_compact(report);
+        return crate::to_json_compact(report).into_bytes();
     }
-    out.push_str(",\"deployment\":");
+    push(&mut out, ",\"deployment\":");
     if !push_serde(&mut out, &report.deployment) {
-        return crate::to_json_compact(report);
+        return crate::to_json_compact(report).into_bytes();
     }
-    out.push_str("}\n");
+    push(&mut out, "}\n");
     out
 }
 
-/// Appends `value` as serde writes it; `false` if it could not.
-fn push_serde<T: serde::Serialize>(out: &mut String, value: &T) -> bool {
-    match sonic_rs::to_string(value) {
-        Ok(text) => {
-            out.push_str(&text);
-            true
+/// Appends a piece of text.
+fn push(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// Appends `value` as serde writes it (straight into `out`); `false` if it
+/// could not, `out` then left as it was.
+fn push_serde<T: serde::Serialize>(out: &mut Vec<u8>, value: &T) -> bool {
+    let before = out.len();
+    match sonic_rs::to_writer(&mut *out, value) {
+        Ok(()) => true,
+        Err(_) => {
+            out.truncate(before);
+            false
         }
-        Err(_) => false,
     }
 }
 
-fn push_cookie(out: &mut String, c: &CookieReport) {
-    out.push_str("{\"line\":");
+fn push_cookie(out: &mut Vec<u8>, c: &CookieReport) {
+    push(out, "{\"line\":");
     push_str_value(out, &c.line);
-    out.push_str(",\"name\":");
+    push(out, ",\"name\":");
     push_str_value(out, &c.name);
-    out.push_str(",\"stored_as\":");
+    push(out, ",\"stored_as\":");
     match &c.stored_as {
         Some(s) => push_stored_as(out, s),
-        None => out.push_str("null"),
+        None => push(out, "null"),
     }
-    out.push_str(",\"outcome\":\"");
-    out.push_str(match c.outcome {
-        Outcome::Stored => "stored",
-        Outcome::Deleted => "deleted",
-        Outcome::Rejected => "rejected",
-    });
-    out.push('"');
+    push(out, ",\"outcome\":\"");
+    push(
+        out,
+        match c.outcome {
+            Outcome::Stored => "stored",
+            Outcome::Deleted => "deleted",
+            Outcome::Rejected => "rejected",
+        },
+    );
+    out.push(b'"');
     // `skip_serializing_if = "Option::is_none"`.
     if let Some(removed) = c.removed_existing {
-        out.push_str(",\"removed_existing\":");
+        push(out, ",\"removed_existing\":");
         push_bool(out, removed);
     }
-    out.push_str(",\"notes\":[");
+    push(out, ",\"notes\":[");
     for (i, note) in c.notes.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         push_str_value(out, note);
     }
-    out.push_str("],\"verdicts\":[");
+    push(out, "],\"verdicts\":[");
     for (i, v) in c.verdicts.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         push_verdict(out, v);
     }
-    out.push_str("]}");
+    push(out, "]}");
 }
 
-fn push_stored_as(out: &mut String, s: &StoredAs) {
-    out.push_str("{\"name\":");
+fn push_stored_as(out: &mut Vec<u8>, s: &StoredAs) {
+    push(out, "{\"name\":");
     push_str_value(out, &s.name);
-    out.push_str(",\"value\":");
+    push(out, ",\"value\":");
     push_str_value(out, &s.value);
-    out.push_str(",\"domain\":");
+    push(out, ",\"domain\":");
     push_str_value(out, &s.domain);
-    out.push_str(",\"host_only\":");
+    push(out, ",\"host_only\":");
     push_bool(out, s.host_only);
-    out.push_str(",\"path\":");
+    push(out, ",\"path\":");
     push_str_value(out, &s.path);
-    out.push_str(",\"secure\":");
+    push(out, ",\"secure\":");
     push_bool(out, s.secure);
-    out.push_str(",\"http_only\":");
+    push(out, ",\"http_only\":");
     push_bool(out, s.http_only);
-    out.push_str(",\"same_site\":\"");
-    out.push_str(s.same_site.as_str());
-    out.push_str("\",\"partitioned\":");
+    push(out, ",\"same_site\":\"");
+    push(out, s.same_site.as_str());
+    push(out, "\",\"partitioned\":");
     push_bool(out, s.partitioned);
-    out.push_str(",\"expires\":");
+    push(out, ",\"expires\":");
     match s.expires {
         Some(seconds) => {
             let _ = write!(out, "{seconds}");
         }
-        None => out.push_str("null"),
+        None => push(out, "null"),
     }
-    out.push('}');
+    out.push(b'}');
 }
 
-fn push_verdict(out: &mut String, v: &Verdict) {
-    out.push_str("{\"browser\":");
+fn push_verdict(out: &mut Vec<u8>, v: &Verdict) {
+    push(out, "{\"browser\":");
     push_str_value(out, &v.browser);
-    out.push_str(",\"context\":");
+    push(out, ",\"context\":");
     push_str_value(out, &v.context);
-    out.push_str(",\"stored\":");
+    push(out, ",\"stored\":");
     push_bool(out, v.stored);
-    out.push_str(",\"sent\":");
+    push(out, ",\"sent\":");
     push_bool(out, v.sent);
-    out.push_str(",\"reasons\":[");
+    push(out, ",\"reasons\":[");
     for (i, r) in v.reasons.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
         // Reason codes are kebab-case ASCII: nothing to escape.
-        out.push('"');
-        out.push_str(r.code());
-        out.push('"');
+        out.push(b'"');
+        push(out, r.code());
+        out.push(b'"');
     }
-    out.push_str("]}");
+    push(out, "]}");
 }
 
-fn push_bool(out: &mut String, b: bool) {
-    out.push_str(if b { "true" } else { "false" });
+fn push_bool(out: &mut Vec<u8>, b: bool) {
+    push(out, if b { "true" } else { "false" });
 }
 
 /// A JSON string as serde_json writes it: `"` and `\` escaped, the control
 /// characters U+0000–U+001F as `\b \t \n \f \r` or `\u00xx`, everything else
 /// (DEL and non-ASCII included) as is.
-fn push_str_value(out: &mut String, s: &str) {
-    out.push('"');
+fn push_str_value(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
     // The usual string needs no escape: one pass without early exit (which
     // the compiler vectorises), then one copy.
     let plain = !s.bytes().fold(false, |any, b| {
         any | (b < 0x20) | (b == b'"') | (b == b'\\')
     });
     if plain {
-        out.push_str(s);
-        out.push('"');
+        push(out, s);
+        out.push(b'"');
         return;
     }
     let mut start = 0;
@@ -168,17 +187,17 @@ fn push_str_value(out: &mut String, s: &str) {
             _ => continue,
         };
         // `i` is at an ASCII byte: a char boundary.
-        out.push_str(s.get(start..i).unwrap_or_default());
+        push(out, s.get(start..i).unwrap_or_default());
         match escape {
-            Some(e) => out.push_str(e),
+            Some(e) => push(out, e),
             None => {
                 let _ = write!(out, "\\u{b:04x}");
             }
         }
         start = i + 1;
     }
-    out.push_str(s.get(start..).unwrap_or_default());
-    out.push('"');
+    push(out, s.get(start..).unwrap_or_default());
+    out.push(b'"');
 }
 
 #[cfg(test)]
@@ -195,9 +214,12 @@ mod tests {
             .chain(['é', '\u{2028}', '\u{1f36a}', '\u{fffd}'])
             .collect();
         for s in [all.as_str(), "", "plain", "\"\\", "a\u{1}b\u{1f}c\u{7f}"] {
-            let mut out = String::new();
+            let mut out = Vec::new();
             push_str_value(&mut out, s);
-            assert_eq!(out, serde_json::to_string(s).unwrap());
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
         }
     }
 

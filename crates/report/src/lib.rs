@@ -15,7 +15,7 @@ pub mod text;
 pub mod timeline_svg;
 pub mod trace_text;
 
-pub use check_json::check_json_compact;
+pub use check_json::{check_json_compact, check_json_compact_bytes};
 pub use style::Style;
 
 /// Renders any report as pretty JSON with a trailing newline (what the CLI
@@ -91,6 +91,7 @@ mod tests {
         assert!(to_json_compact(&report) == serde_json::to_string(&report).unwrap() + "\n");
         for one in &report {
             assert!(check_json_compact(one) == serde_json::to_string(one).unwrap() + "\n");
+            assert!(check_json_compact_bytes(one) == check_json_compact(one).into_bytes());
         }
     }
 

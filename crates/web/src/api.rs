@@ -15,7 +15,7 @@ use cookie_doctor_diagnose::matrix::Deployment;
 use cookie_doctor_inputs::HarError;
 use cookie_doctor_inputs::{Scenario, parse_scenario, set_cookie_line};
 use cookie_doctor_profiles::Profile;
-use cookie_doctor_report::{check_json_compact, to_json_compact};
+use cookie_doctor_report::{check_json_compact_bytes, to_json_compact};
 use cookie_doctor_scan::{ScanError, ScanOptions};
 use cookie_doctor_site::Origin;
 use cookie_doctor_site::PublicSuffixList;
@@ -116,6 +116,11 @@ pub(crate) const SET_COOKIE: &[Story] = &[
 
 /// A JSON answer: the text as `to_json_compact` writes it.
 fn json_text(text: String) -> Response {
+    ([(CONTENT_TYPE, "application/json")], text).into_response()
+}
+
+/// A JSON answer already written as UTF-8 bytes.
+fn json_bytes(text: Vec<u8>) -> Response {
     ([(CONTENT_TYPE, "application/json")], text).into_response()
 }
 
@@ -380,7 +385,7 @@ pub(crate) async fn check(
     body: Body,
 ) -> Response {
     match check_inner(&state, &headers, body).await {
-        Ok(text) => json_text(text),
+        Ok(text) => json_bytes(text),
         Err(e) => e.into_response(),
     }
 }
@@ -389,7 +394,7 @@ async fn check_inner(
     state: &AppState,
     headers: &HeaderMap,
     body: Body,
-) -> Result<String, ApiError> {
+) -> Result<Vec<u8>, ApiError> {
     if media_type(headers).as_deref() != Some("application/json") {
         return Err(unsupported("application/json"));
     }
@@ -400,7 +405,7 @@ async fn check_inner(
     let now = state.now();
     let small = lines.len() <= INLINE_MAX_ITEMS && deployment.headers.len() <= INLINE_MAX_ITEMS;
     let work = move || {
-        check_json_compact(&check::check(
+        check_json_compact_bytes(&check::check(
             &lines,
             &deployment,
             &profiles,
