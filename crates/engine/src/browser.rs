@@ -781,11 +781,12 @@ impl<'a> Browser<'a> {
 
     /// Sends a request and follows its redirects: every hop is a request with its
     /// own context, cookies and Set-Cookie.
-    fn fetch(&mut self, plan: RequestPlan) -> RequestOutcome {
+    fn fetch(&mut self, mut plan: RequestPlan) -> RequestOutcome {
         // One request, the usual case; a preflight or redirects add more.
         let mut traces = Vec::with_capacity(1);
-        let mut url = plan.url.clone();
-        let mut method = plan.method.clone();
+        // `plan.url` is the current hop's URL (a redirect replaces it) and
+        // `method` its method.
+        let mut method = std::mem::take(&mut plan.method);
         let mut redirect_sites: Vec<Site> = Vec::new();
         let client_origin = match plan.kind {
             Kind::Subresource { client } => self.frames.get(client).map(|f| f.origin.clone()),
@@ -796,7 +797,7 @@ impl<'a> Browser<'a> {
         // method or headers are not safelisted.
         let mut cors_for_main: Option<(bool, Vec<Reason>)> = None;
         if let (Some(headers), Some(origin)) = (&plan.cors_headers, &client_origin) {
-            let cross_origin = Origin::of_url(&url).map_or(true, |o| o != *origin);
+            let cross_origin = Origin::of_url(&plan.url).map_or(true, |o| o != *origin);
             if cross_origin {
                 let request = CorsRequest {
                     origin,
@@ -805,7 +806,7 @@ impl<'a> Browser<'a> {
                     credentials: plan.credentials,
                 };
                 if let Some(preflight) = cors::preflight_for(&request) {
-                    let response = self.responses.find(&url);
+                    let response = self.responses.find(&plan.url);
                     let result = cors::check_preflight_with(
                         &request,
                         &preflight,
@@ -818,7 +819,7 @@ impl<'a> Browser<'a> {
                         },
                     );
                     let mut trace =
-                        self.describe_without_cookies(&plan, &url, "OPTIONS", &redirect_sites);
+                        self.describe_without_cookies(&plan, &plan.url, "OPTIONS", &redirect_sites);
                     trace.status = response.status;
                     trace.set_cookie = response
                         .headers
@@ -856,7 +857,7 @@ impl<'a> Browser<'a> {
                             traces.push(trace);
                             return RequestOutcome {
                                 traces,
-                                final_url: url,
+                                final_url: plan.url,
                                 refused: Some("cors-preflight".into()),
                             };
                         }
@@ -870,7 +871,7 @@ impl<'a> Browser<'a> {
         let mut last_headers: Option<&Headers> = None;
         let mut tainted = false;
         for hop in 0..=MAX_REDIRECTS {
-            let Some((hop_origin, url_site)) = self.site_of(&url) else {
+            let Some((hop_origin, url_site)) = self.site_of(&plan.url) else {
                 break;
             };
             let context = self.context_for(&plan, &url_site, &redirect_sites);
@@ -889,7 +890,7 @@ impl<'a> Browser<'a> {
             };
             let unpartitioned = self.unpartitioned_access(&plan, &context, &url_site);
             // The cookie URL of this hop: its origin is at hand already.
-            let cookie_url = CookieUrl::from_origin(hop_origin, url.path());
+            let cookie_url = CookieUrl::from_origin(hop_origin, plan.url.path());
             let safe = is_safe_method(&method);
             let top_nav = matches!(plan.kind, Kind::TopNavigation);
 
@@ -903,7 +904,7 @@ impl<'a> Browser<'a> {
             );
 
             let responses = self.responses;
-            let response = responses.find(&url);
+            let response = responses.find(&plan.url);
             let status = response.status;
             let location = response.location;
             let headers = response.headers;
@@ -930,7 +931,7 @@ impl<'a> Browser<'a> {
                 ));
             }
             traces.push(RequestTrace {
-                url: url.as_str().to_owned(),
+                url: plan.url.as_str().to_owned(),
                 method: method_text(&method),
                 destination: Cow::Borrowed(plan.destination),
                 site_for_cookies: context.site_for_cookies.as_ref().map(|s| s.text().clone()),
@@ -972,12 +973,12 @@ impl<'a> Browser<'a> {
                     }
                     return RequestOutcome {
                         traces,
-                        final_url: url,
+                        final_url: plan.url,
                         refused: Some("cors: redirect failed the CORS check".into()),
                     };
                 }
             }
-            match (redirect, location.and_then(|l| url.join(l).ok())) {
+            match (redirect, location.and_then(|l| plan.url.join(l).ok())) {
                 (true, Some(next)) if hop < MAX_REDIRECTS => {
                     // Fetch "HTTP-redirect fetch" step 12: 301/302 turn POST into
                     // GET; 303 turns everything but HEAD into GET.
@@ -987,7 +988,7 @@ impl<'a> Browser<'a> {
                         method = "GET".into();
                     }
                     redirect_sites.push(url_site);
-                    url = next;
+                    plan.url = next;
                 }
                 (true, Some(_)) => {
                     if let Some(last) = traces.last_mut() {
@@ -998,7 +999,7 @@ impl<'a> Browser<'a> {
                     }
                     return RequestOutcome {
                         traces,
-                        final_url: url,
+                        final_url: plan.url,
                         refused: Some("net::ERR_TOO_MANY_REDIRECTS".into()),
                     };
                 }
@@ -1033,7 +1034,7 @@ impl<'a> Browser<'a> {
         // Framing (HTML "check a navigation response's adherence to
         // X-Frame-Options" and CSP frame-ancestors) for frame navigations.
         if let Kind::FrameNavigation { container } = plan.kind
-            && let Ok(response_origin) = Origin::of_url(&url)
+            && let Ok(response_origin) = Origin::of_url(&plan.url)
         {
             let ancestors: Vec<Origin> = self
                 .chain_from(container)
@@ -1068,7 +1069,7 @@ impl<'a> Browser<'a> {
         }
         RequestOutcome {
             traces,
-            final_url: url,
+            final_url: plan.url,
             refused,
         }
     }
