@@ -198,7 +198,8 @@ impl Responses {
 /// A document in the frame tree.
 #[derive(Clone, Debug)]
 struct Frame {
-    name: String,
+    /// `top`, or the name its iframe step gave it.
+    name: Cow<'static, str>,
     url: Url,
     origin: Origin,
     site: Site,
@@ -235,7 +236,9 @@ struct RequestPlan {
 
 struct RequestOutcome {
     traces: Vec<RequestTrace>,
-    final_url: Url,
+    /// Where the request ended (after redirects); `None` once a navigation
+    /// gave it to its frame.
+    final_url: Option<Url>,
     /// The document was refused or never requested.
     refused: Option<String>,
 }
@@ -577,7 +580,7 @@ impl<'a> Browser<'a> {
         method: String,
         initiator: Option<usize>,
     ) -> RequestOutcome {
-        let out = self.fetch(RequestPlan {
+        let mut out = self.fetch(RequestPlan {
             url,
             method,
             destination: "document",
@@ -588,10 +591,12 @@ impl<'a> Browser<'a> {
         });
         // The top-level document is replaced and every frame goes.
         self.frames.clear();
-        if let Some((origin, site)) = self.site_of(&out.final_url) {
+        if let Some(final_url) = out.final_url.take()
+            && let Some((origin, site)) = self.site_of(&final_url)
+        {
             self.frames.push(Frame {
-                name: "top".into(),
-                url: out.final_url.clone(),
+                name: Cow::Borrowed("top"),
+                url: final_url,
                 origin,
                 site,
                 parent: None,
@@ -609,7 +614,7 @@ impl<'a> Browser<'a> {
     fn create_frame(&mut self, container: usize, name: String, url: Url) -> RequestOutcome {
         let index = self.frames.len();
         let placeholder = self.site_of(&url).map(|(origin, site)| Frame {
-            name: name.clone(),
+            name: Cow::Owned(name),
             url: url.clone(),
             origin,
             site,
@@ -621,7 +626,7 @@ impl<'a> Browser<'a> {
         let Some(frame) = placeholder else {
             return RequestOutcome {
                 traces: Vec::new(),
-                final_url: url,
+                final_url: Some(url),
                 refused: Some("bad URL".into()),
             };
         };
@@ -683,11 +688,11 @@ impl<'a> Browser<'a> {
             }
             return RequestOutcome {
                 traces: vec![self.never_sent(&url, &method, "iframe", reason)],
-                final_url: url,
+                final_url: Some(url),
                 refused: Some("frame-not-loaded (mixed content)".into()),
             };
         }
-        let out = self.fetch(RequestPlan {
+        let mut out = self.fetch(RequestPlan {
             url,
             method,
             destination: "iframe",
@@ -696,10 +701,11 @@ impl<'a> Browser<'a> {
             credentials: CredentialsMode::Include,
             cors_headers: None,
         });
-        if let Some((origin, site)) = self.site_of(&out.final_url)
+        if let Some(final_url) = out.final_url.take()
+            && let Some((origin, site)) = self.site_of(&final_url)
             && let Some(f) = self.frames.get_mut(frame)
         {
-            f.url = out.final_url.clone();
+            f.url = final_url;
             f.origin = origin;
             f.site = site;
             f.refused = out.refused.clone();
@@ -725,7 +731,7 @@ impl<'a> Browser<'a> {
                         plan.destination,
                         reason,
                     )],
-                    final_url: plan.url,
+                    final_url: Some(plan.url),
                     refused: Some("mixed content".into()),
                 };
             }
@@ -857,7 +863,7 @@ impl<'a> Browser<'a> {
                             traces.push(trace);
                             return RequestOutcome {
                                 traces,
-                                final_url: plan.url,
+                                final_url: Some(plan.url),
                                 refused: Some("cors-preflight".into()),
                             };
                         }
@@ -973,7 +979,7 @@ impl<'a> Browser<'a> {
                     }
                     return RequestOutcome {
                         traces,
-                        final_url: plan.url,
+                        final_url: Some(plan.url),
                         refused: Some("cors: redirect failed the CORS check".into()),
                     };
                 }
@@ -999,7 +1005,7 @@ impl<'a> Browser<'a> {
                     }
                     return RequestOutcome {
                         traces,
-                        final_url: plan.url,
+                        final_url: Some(plan.url),
                         refused: Some("net::ERR_TOO_MANY_REDIRECTS".into()),
                     };
                 }
@@ -1069,7 +1075,7 @@ impl<'a> Browser<'a> {
         }
         RequestOutcome {
             traces,
-            final_url: plan.url,
+            final_url: Some(plan.url),
             refused,
         }
     }
