@@ -225,7 +225,7 @@ enum Kind {
 
 struct RequestPlan {
     url: Url,
-    method: String,
+    method: Cow<'static, str>,
     destination: &'static str,
     kind: Kind,
     initiator: Option<usize>,
@@ -458,7 +458,7 @@ impl<'a> Browser<'a> {
                     return trace;
                 };
                 let initiator = (step.kind == StepKind::Click).then_some(from);
-                let out = self.navigate_top(url, "GET".into(), initiator);
+                let out = self.navigate_top(url, Cow::Borrowed("GET"), initiator);
                 trace.requests = out.traces;
             }
             StepKind::Submit => {
@@ -466,11 +466,10 @@ impl<'a> Browser<'a> {
                     trace.error = Some("bad URL".into());
                     return trace;
                 };
-                let method = step
-                    .method
-                    .clone()
-                    .unwrap_or_else(|| "POST".into())
-                    .to_ascii_uppercase();
+                let method: Cow<'static, str> = match &step.method {
+                    Some(m) => Cow::Owned(m.to_ascii_uppercase()),
+                    None => Cow::Borrowed("POST"),
+                };
                 if method == "GET" {
                     // HTML "mutate action URL": a GET form replaces the query with
                     // its fields (the harness carries the action's query over as
@@ -512,7 +511,7 @@ impl<'a> Browser<'a> {
                 };
                 let out = self.subresource(RequestPlan {
                     url,
-                    method: "GET".into(),
+                    method: Cow::Borrowed("GET"),
                     destination,
                     kind: Kind::Subresource { client: from },
                     initiator: Some(from),
@@ -534,10 +533,10 @@ impl<'a> Browser<'a> {
                     Some(Credentials::SameOrigin) | None => CredentialsMode::SameOrigin,
                 };
                 let headers = Headers::from_lines(step.headers.as_deref().unwrap_or_default());
-                let method = step.method.clone().unwrap_or_else(|| "GET".into());
+                let method = step.method.as_deref().unwrap_or("GET");
                 let out = self.subresource(RequestPlan {
                     url,
-                    method: normalize_method(&method),
+                    method: normalize_method(method),
                     destination: "empty",
                     kind: Kind::Subresource { client: from },
                     initiator: Some(from),
@@ -577,7 +576,7 @@ impl<'a> Browser<'a> {
     fn navigate_top(
         &mut self,
         url: Url,
-        method: String,
+        method: Cow<'static, str>,
         initiator: Option<usize>,
     ) -> RequestOutcome {
         let mut out = self.fetch(RequestPlan {
@@ -631,7 +630,7 @@ impl<'a> Browser<'a> {
             };
         };
         self.frames.push(frame);
-        let out = self.load_frame(index, container, url, "GET".into(), Some(container));
+        let out = self.load_frame(index, container, url, Cow::Borrowed("GET"), Some(container));
         if let Some(f) = self.frames.get_mut(index) {
             f.gone = false;
         }
@@ -642,7 +641,7 @@ impl<'a> Browser<'a> {
         &mut self,
         frame: usize,
         url: Url,
-        method: String,
+        method: Cow<'static, str>,
         initiator: Option<usize>,
     ) -> RequestOutcome {
         let Some(container) = self.frames.get(frame).and_then(|f| f.parent) else {
@@ -679,7 +678,7 @@ impl<'a> Browser<'a> {
         frame: usize,
         container: usize,
         url: Url,
-        method: String,
+        method: Cow<'static, str>,
         initiator: Option<usize>,
     ) -> RequestOutcome {
         if let Some(reason) = self.mixed_content(container, &url, "iframe") {
@@ -991,7 +990,7 @@ impl<'a> Browser<'a> {
                     if (matches!(status, 301 | 302) && method == "POST")
                         || (status == 303 && method != "HEAD")
                     {
-                        method = "GET".into();
+                        method = Cow::Borrowed("GET");
                     }
                     redirect_sites.push(url_site);
                     plan.url = next;
@@ -1476,13 +1475,13 @@ fn record(trace: &mut StepTrace, out: RequestOutcome) {
     }
 }
 
-fn normalize_method(method: &str) -> String {
+fn normalize_method(method: &str) -> Cow<'static, str> {
     // Fetch "normalize a method": these six are upper-cased; others kept as is.
     const NORMALIZED: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
     NORMALIZED
         .iter()
         .find(|m| m.eq_ignore_ascii_case(method))
-        .map_or_else(|| method.to_string(), |m| (*m).to_string())
+        .map_or_else(|| Cow::Owned(method.to_string()), |m| Cow::Borrowed(*m))
 }
 
 fn expect_result(check: &str, value: &str, passed: bool, actual: String) -> ExpectResult {
