@@ -313,7 +313,10 @@ fn name_prefix(name: &[u8], http_prefixes: bool) -> Option<Prefix> {
     fn starts_ci(s: &[u8], p: &[u8]) -> bool {
         s.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))
     }
-    if http_prefixes && starts_ci(name, b"__host-http-") {
+    // Every prefix starts with `__` (no case to fold): most names stop here.
+    if !name.starts_with(b"__") {
+        None
+    } else if http_prefixes && starts_ci(name, b"__host-http-") {
         Some(Prefix::HostHttp)
     } else if starts_ci(name, b"__host-") {
         Some(Prefix::Host)
