@@ -174,6 +174,33 @@ fn explore<'a>(
     let mut depth = depth;
     let mut members = members;
     loop {
+        // The usual stretch: every member takes the same next step (none
+        // ends here), and they go on together as they are.
+        if let Some(step) = common_step(&members, depth, branches) {
+            let parted = advance(
+                &mut browser,
+                lane,
+                &mut riders,
+                step,
+                depth,
+                &members,
+                branches,
+                lanes,
+            );
+            for (rider_browser, rider_lane) in parted {
+                explore(
+                    rider_browser,
+                    rider_lane,
+                    Vec::new(),
+                    depth + 1,
+                    members.clone(),
+                    branches,
+                    lanes,
+                );
+            }
+            depth += 1;
+            continue;
+        }
         let mut groups: Vec<(&Step, Vec<usize>)> = Vec::new();
         let mut ended: Vec<usize> = Vec::new();
         for &m in &members {
@@ -269,6 +296,17 @@ fn explore<'a>(
         }
         return;
     }
+}
+
+/// The step at `depth` of every branch in `members`, when they all have the
+/// same one.
+fn common_step<'s>(members: &[usize], depth: usize, branches: &[Branch<'s>]) -> Option<&'s Step> {
+    let step_of = |m: usize| branches.get(m).and_then(|b| b.scenario.steps.get(depth));
+    let (first, rest) = members.split_first()?;
+    let step = step_of(*first)?;
+    rest.iter()
+        .all(|&m| step_of(m).is_some_and(|s| std::ptr::eq(s, step) || *s == *step))
+        .then_some(step)
 }
 
 /// Takes step `depth` (`step`, shared by the branches of `group`) in
