@@ -243,6 +243,12 @@ struct RequestOutcome {
     refused: Option<String>,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Tests set this to make every rider's parting unforeseen (replayed).
+    pub(crate) static NEVER_FORESEE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// The state of one browser while it runs a scenario (cloned where the
 /// branches of [`crate::run_branches`] part).
 #[derive(Clone)]
@@ -321,6 +327,10 @@ impl<'a> Browser<'a> {
     /// first-party), which read it only in a profile without CHIPS. A guess:
     /// the reads themselves are recorded, and a wrong guess costs time only.
     pub(crate) fn may_read_third_party_cookies(&self, step: &Step) -> bool {
+        #[cfg(test)]
+        if NEVER_FORESEE.with(std::cell::Cell::get) {
+            return false;
+        }
         let first_party_only = match step.kind {
             StepKind::Open | StepKind::Click | StepKind::Wait => true,
             StepKind::Submit => step.target.as_deref().is_none_or(|t| t == "top"),

@@ -177,7 +177,7 @@ fn explore<'a>(
         // The usual stretch: every member takes the same next step (none
         // ends here), and they go on together as they are.
         if let Some(step) = common_step(&members, depth, branches) {
-            let parted = advance(
+            take_step(
                 &mut browser,
                 lane,
                 &mut riders,
@@ -187,17 +187,6 @@ fn explore<'a>(
                 branches,
                 lanes,
             );
-            for (rider_browser, rider_lane) in parted {
-                explore(
-                    rider_browser,
-                    rider_lane,
-                    Vec::new(),
-                    depth + 1,
-                    members.clone(),
-                    branches,
-                    lanes,
-                );
-            }
             depth += 1;
             continue;
         }
@@ -235,7 +224,7 @@ fn explore<'a>(
             && let Some((step, group)) = groups.pop()
         {
             // Everyone left takes the same step: no copy needed.
-            let parted = advance(
+            take_step(
                 &mut browser,
                 lane,
                 &mut riders,
@@ -245,33 +234,21 @@ fn explore<'a>(
                 branches,
                 lanes,
             );
-            for (rider_browser, rider_lane) in parted {
-                explore(
-                    rider_browser,
-                    rider_lane,
-                    Vec::new(),
-                    depth + 1,
-                    group.clone(),
-                    branches,
-                    lanes,
-                );
-            }
             depth += 1;
             members = group;
             continue;
         }
         // Each group runs on a copy of the browser, the last on the browser.
         let last = groups.pop();
-        let copies = groups
+        let mut runs: Vec<_> = groups
             .into_iter()
-            .map(|g| (g, browser.clone(), riders.clone()));
-        let copies: Vec<_> = copies.collect();
-        let mut runs = copies;
+            .map(|g| (g, browser.clone(), riders.clone()))
+            .collect();
         if let Some(g) = last {
             runs.push((g, browser, riders));
         }
         for ((step, group), mut copy, mut copy_riders) in runs {
-            let parted = advance(
+            take_step(
                 &mut copy,
                 lane,
                 &mut copy_riders,
@@ -281,17 +258,6 @@ fn explore<'a>(
                 branches,
                 lanes,
             );
-            for (rider_browser, rider_lane) in parted {
-                explore(
-                    rider_browser,
-                    rider_lane,
-                    Vec::new(),
-                    depth + 1,
-                    group.clone(),
-                    branches,
-                    lanes,
-                );
-            }
             explore(copy, lane, copy_riders, depth + 1, group, branches, lanes);
         }
         return;
@@ -307,6 +273,34 @@ fn common_step<'s>(members: &[usize], depth: usize, branches: &[Branch<'s>]) -> 
     rest.iter()
         .all(|&m| step_of(m).is_some_and(|s| std::ptr::eq(s, step) || *s == *step))
         .then_some(step)
+}
+
+/// [`advance`], then, for each rider that parted at this step, the rest of
+/// the branches of `group` on the rider's own browser.
+#[allow(clippy::too_many_arguments)]
+fn take_step<'a>(
+    browser: &mut browser::Browser<'a>,
+    lane: usize,
+    riders: &mut Vec<Rider<'a>>,
+    step: &Step,
+    depth: usize,
+    group: &[usize],
+    branches: &[Branch<'_>],
+    lanes: &mut [Vec<BranchRun>],
+) {
+    let parted = advance(browser, lane, riders, step, depth, group, branches, lanes);
+    for (rider_browser, rider_lane) in parted {
+        let members = group.to_vec();
+        explore(
+            rider_browser,
+            rider_lane,
+            Vec::new(),
+            depth + 1,
+            members,
+            branches,
+            lanes,
+        );
+    }
 }
 
 /// Takes step `depth` (`step`, shared by the branches of `group`) in
@@ -453,4 +447,78 @@ pub fn simulate(
 ) -> Trace {
     let borrowed: Vec<&Profile> = profiles.iter().collect();
     simulate_refs(scenario, &borrowed, psl, start)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+    use super::*;
+    use cookie_doctor_inputs::parse_scenario;
+    use cookie_doctor_profiles::builtin_named;
+    use cookie_doctor_site::BuiltinPsl;
+
+    /// A rider whose parting was not foreseen replays its steps from the
+    /// start and then gets exactly what its own run gives, on every corpus
+    /// scenario and at every prefix (the prefixes end at each step, so the
+    /// rider parts at each one that reads the knob).
+    #[test]
+    fn an_unforeseen_parting_replays_to_the_riders_own_run() {
+        let leader = builtin_named("chrome").unwrap();
+        let rider = builtin_named("chrome-3pc-blocked").unwrap();
+        assert!(leader.same_behaviour_except_third_party_cookies(&rider));
+        let start = Time::from_unix(1_795_435_200);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        let mut parted = 0usize;
+        browser::NEVER_FORESEE.with(|f| f.set(true));
+        for path in &paths {
+            let text = std::fs::read_to_string(path).unwrap();
+            let scenario = parse_scenario(&text, &path.to_string_lossy()).unwrap();
+            let variants: Vec<Scenario> = (1..=scenario.steps.len())
+                .map(|k| Scenario {
+                    steps: scenario.steps[..k].to_vec(),
+                    ..scenario.clone()
+                })
+                .collect();
+            let keeps: Vec<Vec<usize>> = variants
+                .iter()
+                .map(|v| (0..v.steps.len()).collect())
+                .collect();
+            let branches: Vec<Branch<'_>> = variants
+                .iter()
+                .zip(&keeps)
+                .map(|(scenario, keep)| Branch {
+                    scenario,
+                    keep,
+                    want_jar: true,
+                    last_set_cookie: true,
+                })
+                .collect();
+            let together = run_branches(&branches, &[&leader, &rider], &BuiltinPsl, start);
+            for (variant, branch_run) in variants.iter().zip(&together[1]) {
+                let alone = run(variant, &rider, &BuiltinPsl, start);
+                let kept: Vec<_> = branch_run.kept.iter().map(|s| s.clone().unwrap()).collect();
+                assert_eq!(kept, alone.steps, "{}", path.display());
+                assert_eq!(
+                    branch_run.jar.as_ref(),
+                    Some(&alone.jar),
+                    "{}",
+                    path.display()
+                );
+            }
+            let leader_runs = run_branches(&branches, &[&leader], &BuiltinPsl, start);
+            parted += usize::from(leader_runs[0] != together[1]);
+        }
+        browser::NEVER_FORESEE.with(|f| f.set(false));
+        // The corpus has third-party scenarios where the two profiles differ.
+        assert!(
+            parted > 10,
+            "only {parted} scenarios told the profiles apart"
+        );
+    }
 }
