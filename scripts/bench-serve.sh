@@ -70,6 +70,17 @@ curl -sf -H 'Content-Type: application/json' --data-binary @"$work/body.json" "$
   || { echo "bench-serve: POST /api/check did not answer a check report" >&2; exit 1; }
 
 echo "bench-serve: $tool against $endpoint, ${seconds}s per run, $(nproc) cores"
+# The server's CPU time so far (user and system clock ticks, from /proc): per
+# analysis, it is a steadier figure than throughput on a machine whose speed
+# drifts, and it is what a change to the analysis moves.
+ticks="$(getconf CLK_TCK 2>/dev/null || echo 100)"
+server_cpu() {
+  if [ -r "/proc/$server_pid/stat" ]; then
+    awk '{print $14, $15}' "/proc/$server_pid/stat"
+  else
+    echo "0 0"
+  fi
+}
 run_oha() {
   local conns="$1"
   local secs="${2:-$seconds}"
@@ -81,11 +92,16 @@ run_oha() {
     limit=(-q "$rate" --latency-correction)
     label="$rate/s offered over $conns connections"
   fi
+  local cpu_before cpu_after
+  cpu_before="$(server_cpu)"
   "$oha_bin" --no-tui -z "${secs}s" -w -c "$conns" "${limit[@]}" -m POST -H 'Content-Type: application/json' \
     -D "$work/body.json" --output-format json "$endpoint" >"$work/oha-$conns${rate:+-$rate}.json"
-  python3 - "$work/oha-$conns${rate:+-$rate}.json" "$label" <<'PY'
+  cpu_after="$(server_cpu)"
+  python3 - "$work/oha-$conns${rate:+-$rate}.json" "$label" "$cpu_before" "$cpu_after" "$ticks" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
+(u0, s0), (u1, s1) = (map(int, a.split()) for a in sys.argv[3:5])
+tick_us = 1e6 / float(sys.argv[5])
 s = d.get("summary", {})
 pct = d.get("latencyPercentiles", {})
 codes = d.get("statusCodeDistribution", {})
@@ -95,8 +111,11 @@ errors = sum(d.get("errorDistribution", {}).values())
 kinds = ", ".join(f"{k}: {v}" for k, v in d.get("errorDistribution", {}).items())
 ms = lambda v: f"{v * 1000:.1f} ms" if isinstance(v, (int, float)) else "n/a"
 rps = s.get("requestsPerSec", 0.0)
+cpu = ""
+if ok and (u1 > u0 or s1 > s0):
+    cpu = f"  server CPU per analysis: user {(u1 - u0) * tick_us / ok:.0f} µs, system {(s1 - s0) * tick_us / ok:.0f} µs"
 print(f"  {sys.argv[2]:>16}: {rps:8.1f} analyses/s  p50 {ms(pct.get('p50'))}  p99 {ms(pct.get('p99'))}  "
-      f"ok {ok}  non-200 {bad}  errors {errors}" + (f" ({kinds})" if kinds else ""))
+      f"ok {ok}  non-200 {bad}  errors {errors}" + (f" ({kinds})" if kinds else "") + cpu)
 PY
 }
 run_wrk() {
