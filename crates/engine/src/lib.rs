@@ -275,8 +275,14 @@ fn common_step<'s>(members: &[usize], depth: usize, branches: &[Branch<'s>]) -> 
         .then_some(step)
 }
 
-/// [`advance`], then, for each rider that parted at this step, the rest of
-/// the branches of `group` on the rider's own browser.
+/// Takes step `depth` (`step`, shared by the branches of `group`) in
+/// `browser`, whose traces go to lane `lane`, and for its riders. When no
+/// decision of the step read the knob the riders differ in (and the step
+/// checks no expectation, which may name browsers), they take its trace and
+/// ride on. Otherwise each rider takes the step on a browser of its own —
+/// a copy made before the step when [`browser::Browser::may_read_third_party_cookies`]
+/// foresaw the read, else one replayed from the start — and runs the rest of
+/// the branches of `group` on it; `riders` is then empty.
 #[allow(clippy::too_many_arguments)]
 fn take_step<'a>(
     browser: &mut browser::Browser<'a>,
@@ -288,41 +294,6 @@ fn take_step<'a>(
     branches: &[Branch<'_>],
     lanes: &mut [Vec<BranchRun>],
 ) {
-    let parted = advance(browser, lane, riders, step, depth, group, branches, lanes);
-    for (rider_browser, rider_lane) in parted {
-        let members = group.to_vec();
-        explore(
-            rider_browser,
-            rider_lane,
-            Vec::new(),
-            depth + 1,
-            members,
-            branches,
-            lanes,
-        );
-    }
-}
-
-/// Takes step `depth` (`step`, shared by the branches of `group`) in
-/// `browser`, whose traces go to lane `lane`, and for its riders. When no
-/// decision of the step read the knob the riders differ in (and the step
-/// checks no expectation, which may name browsers), they take its trace and
-/// ride on. Otherwise each rider takes the step on a browser of its own —
-/// a copy made before the step when [`browser::Browser::may_read_third_party_cookies`]
-/// foresaw the read, else one replayed from the start — and these browsers
-/// are returned with their lanes, to run the rest on their own; `riders` is
-/// then empty.
-#[allow(clippy::too_many_arguments)]
-fn advance<'a>(
-    browser: &mut browser::Browser<'a>,
-    lane: usize,
-    riders: &mut Vec<Rider<'a>>,
-    step: &Step,
-    depth: usize,
-    group: &[usize],
-    branches: &[Branch<'_>],
-    lanes: &mut [Vec<BranchRun>],
-) -> Vec<(browser::Browser<'a>, usize)> {
     let store = !skips_last_set_cookie(step, depth, group, branches);
     browser.set_store_response_cookies(store);
     let may_part = !riders.is_empty()
@@ -335,10 +306,9 @@ fn advance<'a>(
     if !parts {
         let sharing: Vec<usize> = riders.iter().map(|r| r.lane).chain([lane]).collect();
         keep_trace(trace, depth, group, branches, lanes, &sharing);
-        return Vec::new();
+        return;
     }
     keep_trace(trace, depth, group, branches, lanes, &[lane]);
-    let mut parted = Vec::with_capacity(riders.len());
     for rider in riders.drain(..) {
         let mut own = match &before {
             Some(before) => before.clone().with_profile(rider.profile),
@@ -347,9 +317,17 @@ fn advance<'a>(
         own.set_store_response_cookies(store);
         let trace = own.step_checked(step);
         keep_trace(trace, depth, group, branches, lanes, &[rider.lane]);
-        parted.push((own, rider.lane));
+        let members = group.to_vec();
+        explore(
+            own,
+            rider.lane,
+            Vec::new(),
+            depth + 1,
+            members,
+            branches,
+            lanes,
+        );
     }
-    parted
 }
 
 /// A browser of `profile` that has taken the steps before `depth` of the
@@ -449,11 +427,16 @@ pub fn simulate(
     simulate_refs(scenario, &borrowed, psl, start)
 }
 
+/// The scenario corpus helpers of `tests/branches.rs`, for the unit tests.
+#[cfg(test)]
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
     use super::*;
-    use cookie_doctor_inputs::parse_scenario;
+    use crate::support;
     use cookie_doctor_profiles::builtin_named;
     use cookie_doctor_site::BuiltinPsl;
 
@@ -467,38 +450,14 @@ mod tests {
         let rider = builtin_named("chrome-3pc-blocked").unwrap();
         assert!(leader.same_behaviour_except_third_party_cookies(&rider));
         let start = Time::from_unix(1_795_435_200);
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
-        let mut paths: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        paths.sort();
         let mut parted = 0usize;
         browser::NEVER_FORESEE.with(|f| f.set(true));
-        for path in &paths {
-            let text = std::fs::read_to_string(path).unwrap();
-            let scenario = parse_scenario(&text, &path.to_string_lossy()).unwrap();
+        for (path, scenario) in support::corpus() {
             let variants: Vec<Scenario> = (1..=scenario.steps.len())
-                .map(|k| Scenario {
-                    steps: scenario.steps[..k].to_vec(),
-                    ..scenario.clone()
-                })
+                .map(|k| support::with_steps(&scenario, scenario.steps[..k].to_vec()))
                 .collect();
-            let keeps: Vec<Vec<usize>> = variants
-                .iter()
-                .map(|v| (0..v.steps.len()).collect())
-                .collect();
-            let branches: Vec<Branch<'_>> = variants
-                .iter()
-                .zip(&keeps)
-                .map(|(scenario, keep)| Branch {
-                    scenario,
-                    keep,
-                    want_jar: true,
-                    last_set_cookie: true,
-                })
-                .collect();
+            let keeps = support::keep_all(&variants);
+            let branches = support::branch_set(&variants, &keeps, true);
             let together = run_branches(&branches, &[&leader, &rider], &BuiltinPsl, start);
             for (variant, branch_run) in variants.iter().zip(&together[1]) {
                 let alone = run(variant, &rider, &BuiltinPsl, start);

@@ -11,43 +11,16 @@
     clippy::indexing_slicing
 )]
 
-use std::path::Path;
+mod support;
 
 use cookie_doctor_cookie::Time;
 use cookie_doctor_engine::{Branch, StepTrace, run, run_branches};
 use cookie_doctor_inputs::{Scenario, parse_scenario};
 use cookie_doctor_profiles::builtin;
 use cookie_doctor_site::BuiltinPsl;
+use support::{branch_set, corpus, keep_all, with_steps};
 
 const START: Time = Time::from_unix(1_795_435_200);
-
-/// The scenario with its steps replaced (renumbered as the parser numbers them).
-fn with_steps(scenario: &Scenario, steps: Vec<cookie_doctor_inputs::Step>) -> Scenario {
-    let steps = steps
-        .into_iter()
-        .enumerate()
-        .map(|(index, mut s)| {
-            s.index = index;
-            s
-        })
-        .collect();
-    Scenario {
-        steps,
-        ..scenario.clone()
-    }
-}
-
-/// The scenario files under `tests/scenarios/`, in name order.
-fn corpus() -> Vec<std::path::PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
-    paths
-}
 
 /// Empties the Set-Cookie list of the step's final responses (neither a
 /// redirect hop nor a preflight), as `last_set_cookie: false` leaves it;
@@ -66,38 +39,24 @@ fn clear_final_set_cookie(step: &mut StepTrace) -> usize {
 
 #[test]
 fn branches_equal_separate_runs_on_every_scenario() {
-    let paths = corpus();
-    assert!(paths.len() > 100, "expected the scenario corpus");
+    let scenarios = corpus();
+    assert!(scenarios.len() > 100, "expected the scenario corpus");
     let profiles = builtin();
     let refs: Vec<_> = profiles.iter().collect();
     let mut compared = 0usize;
-    for path in &paths {
-        let text = std::fs::read_to_string(path).unwrap();
-        let scenario = parse_scenario(&text, &path.to_string_lossy()).unwrap();
+    for (path, scenario) in &scenarios {
         let n = scenario.steps.len();
         let mut variants: Vec<Scenario> = vec![scenario.clone()];
         for k in 0..n {
-            variants.push(with_steps(&scenario, scenario.steps[..k].to_vec()));
+            variants.push(with_steps(scenario, scenario.steps[..k].to_vec()));
         }
         if n >= 3 {
             let mut skipped = scenario.steps.clone();
             skipped.remove(n / 2);
-            variants.push(with_steps(&scenario, skipped));
+            variants.push(with_steps(scenario, skipped));
         }
-        let keeps: Vec<Vec<usize>> = variants
-            .iter()
-            .map(|v| (0..v.steps.len()).collect())
-            .collect();
-        let branches: Vec<Branch<'_>> = variants
-            .iter()
-            .zip(&keeps)
-            .map(|(scenario, keep)| Branch {
-                scenario,
-                keep,
-                want_jar: true,
-                last_set_cookie: true,
-            })
-            .collect();
+        let keeps = keep_all(&variants);
+        let branches = branch_set(&variants, &keeps, true);
         let together = run_branches(&branches, &refs, &BuiltinPsl, START);
         for (profile, runs) in profiles.iter().zip(&together) {
             for (variant, branch_run) in variants.iter().zip(runs) {
@@ -176,13 +135,12 @@ fn long_shared_prefix_runs_in_constant_stack() {
 /// skipped).
 #[test]
 fn skipping_the_last_set_cookie_changes_nothing_else() {
-    let paths = corpus();
+    let scenarios = corpus();
     let profiles = builtin();
     let refs: Vec<_> = profiles.iter().collect();
     let mut skipped_lines = 0usize;
-    for path in &paths {
-        let text = std::fs::read_to_string(path).unwrap();
-        let mut scenario = parse_scenario(&text, &path.to_string_lossy()).unwrap();
+    for (path, scenario) in &scenarios {
+        let mut scenario = scenario.clone();
         for step in &mut scenario.steps {
             step.expect.clear();
         }
@@ -192,20 +150,8 @@ fn skipping_the_last_set_cookie_changes_nothing_else() {
         let variants: Vec<Scenario> = (1..=n)
             .map(|k| with_steps(&scenario, scenario.steps[..k].to_vec()))
             .collect();
-        let keeps: Vec<Vec<usize>> = variants
-            .iter()
-            .map(|v| (0..v.steps.len()).collect())
-            .collect();
-        let branches: Vec<Branch<'_>> = variants
-            .iter()
-            .zip(&keeps)
-            .map(|(scenario, keep)| Branch {
-                scenario,
-                keep,
-                want_jar: false,
-                last_set_cookie: false,
-            })
-            .collect();
+        let keeps = keep_all(&variants);
+        let branches = branch_set(&variants, &keeps, false);
         let together = run_branches(&branches, &refs, &BuiltinPsl, START);
         for (profile, runs) in profiles.iter().zip(&together) {
             for (k, (variant, branch_run)) in variants.iter().zip(runs).enumerate() {
