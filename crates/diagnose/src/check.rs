@@ -4,6 +4,7 @@
 //! browser, from the engine) and the rules' findings with their fixes.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use cookie_doctor_cookie::{
     Cookie, CookieJar, CookieUrl, Env, GetContext, ParseNotes, Policy, Reason, SameSite,
@@ -128,7 +129,7 @@ impl StoredAs {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Verdict {
     /// The browser profile.
-    pub browser: String,
+    pub browser: Arc<str>,
     /// The request context (one of [`crate::matrix::Context`]'s names, or
     /// [`SAME_SITE_CONTEXT`]).
     pub context: Cow<'static, str>,
@@ -317,7 +318,7 @@ pub fn check_spec(
             removed_existing,
             notes,
             verdicts: vec![Verdict {
-                browser: SPEC_PROFILE.to_string(),
+                browser: Arc::from(SPEC_PROFILE),
                 context: Cow::Borrowed(SAME_SITE_CONTEXT),
                 stored: kind == Outcome::Stored,
                 sent: false,

@@ -14,6 +14,7 @@ use cookie_doctor_inputs::{Credentials, LoadAs, ResponseSpec, Scenario, Step, St
 use cookie_doctor_profiles::Profile;
 use cookie_doctor_site::{Origin, PublicSuffixList};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A standard request context of `check` (DESIGN.md §7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -100,8 +101,8 @@ impl Deployment {
 /// One cell of the matrix.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Cell {
-    /// The browser profile.
-    pub browser: String,
+    /// The browser profile (shared by the cells and runs of one matrix).
+    pub browser: Arc<str>,
     /// The context.
     pub context: Context,
     /// The context's response stored the cookie.
@@ -117,7 +118,7 @@ pub struct Cell {
 #[derive(Clone, Debug)]
 pub struct ContextRun {
     /// The browser profile.
-    pub browser: String,
+    pub browser: Arc<str>,
     /// The context.
     pub context: Context,
     /// The request whose response decided "stored".
@@ -365,9 +366,11 @@ pub fn delivery_matrix_in(
                 .map_or(p.name.as_str(), |(_, original)| original.as_str())
         })
         .collect();
+    // Each profile's name, shared by its cells and runs.
+    let names: Vec<Arc<str>> = profiles.iter().map(|p| Arc::from(p.name.as_str())).collect();
     // Context-major, profile-minor, as the rules read the runs.
     for (c, &context) in contexts.iter().enumerate() {
-        for ((at, profile), &original) in profiles.iter().enumerate().zip(&originals) {
+        for ((at, &original), name) in originals.iter().enumerate().zip(&names) {
             // The last profile that reads a simulated run takes it; the
             // others (copies behaving the same) clone it.
             let last_reader = originals.iter().rposition(|o| *o == original) == Some(at);
@@ -389,7 +392,7 @@ pub fn delivery_matrix_in(
             for (i, line) in lines.iter().enumerate() {
                 let cell = cell_for(
                     line,
-                    &profile.name,
+                    name,
                     context,
                     store_request.as_ref(),
                     send_request.as_ref(),
@@ -399,7 +402,7 @@ pub fn delivery_matrix_in(
                 }
             }
             runs.push(ContextRun {
-                browser: profile.name.clone(),
+                browser: name.clone(),
                 context,
                 store_request,
                 send_request,
@@ -420,7 +423,7 @@ pub fn delivery_matrix_in(
 
 fn cell_for(
     line: &str,
-    browser: &str,
+    browser: &Arc<str>,
     context: Context,
     store: Option<&RequestTrace>,
     send: Option<&RequestTrace>,
@@ -461,7 +464,7 @@ fn cell_for(
         }
     }
     Cell {
-        browser: browser.to_string(),
+        browser: browser.clone(),
         context,
         stored,
         sent,

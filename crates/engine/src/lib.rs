@@ -304,11 +304,11 @@ fn take_step<'a>(
     let parts =
         !riders.is_empty() && (browser.take_third_party_cookies_read() || !step.expect.is_empty());
     if !parts {
-        let sharing: Vec<usize> = riders.iter().map(|r| r.lane).chain([lane]).collect();
-        keep_trace(trace, depth, group, branches, lanes, &sharing);
+        let sharing = riders.iter().map(|r| r.lane).chain([lane]);
+        keep_trace(trace, depth, group, branches, lanes, sharing);
         return;
     }
-    keep_trace(trace, depth, group, branches, lanes, &[lane]);
+    keep_trace(trace, depth, group, branches, lanes, [lane].into_iter());
     for rider in riders.drain(..) {
         let mut own = match &before {
             Some(before) => before.clone().with_profile(rider.profile),
@@ -316,7 +316,7 @@ fn take_step<'a>(
         };
         own.set_store_response_cookies(store);
         let trace = own.step_checked(step);
-        keep_trace(trace, depth, group, branches, lanes, &[rider.lane]);
+        keep_trace(trace, depth, group, branches, lanes, [rider.lane].into_iter());
         let members = group.to_vec();
         explore(
             own,
@@ -380,12 +380,12 @@ fn keep_trace(
     group: &[usize],
     branches: &[Branch<'_>],
     lanes: &mut [Vec<BranchRun>],
-    sharing: &[usize],
+    sharing: impl Iterator<Item = usize> + Clone,
 ) {
     // The (lane, branch, slot) triples that keep step `depth`, in order;
     // usually one per lane, often none: no list is built.
     let keepers = || {
-        sharing.iter().flat_map(move |&lane| {
+        sharing.clone().flat_map(move |lane| {
             group
                 .iter()
                 .filter_map(|&m| branches.get(m).map(|b| (m, b)))

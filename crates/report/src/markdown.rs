@@ -95,7 +95,7 @@ fn render_cookie(out: &mut String, cookie: &CookieReport) {
     }
     let mut browsers: Vec<&str> = Vec::new();
     for v in &cookie.verdicts {
-        if !browsers.contains(&v.browser.as_str()) {
+        if !browsers.contains(&&*v.browser) {
             browsers.push(&v.browser);
         }
     }
@@ -118,7 +118,7 @@ fn render_cookie(out: &mut String, cookie: &CookieReport) {
             let cell = cookie
                 .verdicts
                 .iter()
-                .find(|v| v.browser == browser && v.context == context);
+                .find(|v| *v.browser == *browser && v.context == context);
             let text = match cell {
                 None => "·".to_string(),
                 Some(v) if v.stored && v.sent => "✓".to_string(),

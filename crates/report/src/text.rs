@@ -86,7 +86,7 @@ fn render_matrix(out: &mut String, cookie: &CookieReport, style: Style) {
     }
     let mut browsers: Vec<&str> = Vec::new();
     for v in &cookie.verdicts {
-        if !browsers.contains(&v.browser.as_str()) {
+        if !browsers.contains(&&*v.browser) {
             browsers.push(&v.browser);
         }
     }
@@ -103,7 +103,7 @@ fn render_matrix(out: &mut String, cookie: &CookieReport, style: Style) {
             let cell = cookie
                 .verdicts
                 .iter()
-                .find(|v| v.browser == browser && v.context == context);
+                .find(|v| *v.browser == *browser && v.context == context);
             let text = match cell {
                 None => ("·".to_string(), None),
                 Some(v) if v.stored && v.sent => ("✓".to_string(), Some(true)),

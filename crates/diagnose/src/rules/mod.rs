@@ -161,7 +161,7 @@ pub fn set_trace<'a>(
     cx.matrix
         .runs
         .iter()
-        .find(|r| r.context == context && r.browser == browser)
+        .find(|r| r.context == context && *r.browser == *browser)
         .and_then(|r| r.store_request.as_ref())
         .and_then(|r| r.set_cookie.iter().find(|s| *s.line == **line))
 }
@@ -189,6 +189,13 @@ pub fn run_all(cx: &RuleContext<'_>) -> Vec<Finding> {
     findings
 }
 
+/// Adds browser `name` to a finding's list unless it is there already.
+pub fn add_browser(browsers: &mut Vec<String>, name: &str) {
+    if !browsers.iter().any(|b| b == name) {
+        browsers.push(name.to_string());
+    }
+}
+
 /// The browsers (in profile order) where `pred` holds for a cell of line
 /// `index` in `context`.
 pub fn browsers_where(
@@ -199,7 +206,7 @@ pub fn browsers_where(
 ) -> Vec<String> {
     cx.cells_in(index, context)
         .filter(|c| pred(c))
-        .map(|c| c.browser.clone())
+        .map(|c| c.browser.to_string())
         .collect()
 }
 

@@ -104,8 +104,8 @@ impl Rule for DeletionDoesNotMatch {
             );
             let still_sent: Vec<String> = cx
                 .cells_in(set_index, Context::SameSite)
-                .filter(|c| c.sent && survives.contains(&c.browser))
-                .map(|c| c.browser.clone())
+                .filter(|c| c.sent && survives.iter().any(|s| **s == *c.browser))
+                .map(|c| c.browser.to_string())
                 .collect();
             if !still_sent.is_empty() && deletion_index > set_index {
                 evidence.push(format!(

@@ -46,7 +46,7 @@ impl Rule for CookieTooLarge {
             let refused: Vec<String> = cx
                 .cells_in(index, Context::SameSite)
                 .filter(|c| !c.stored)
-                .map(|c| c.browser.clone())
+                .map(|c| c.browser.to_string())
                 .collect();
             let (severity, message) = if size > LIMIT {
                 (

@@ -61,7 +61,7 @@ impl Rule for DomainPublicSuffix {
                     cx.deployment.url.host_str().unwrap_or("the host")
                 ),
                 cookie: Some(name.to_string()),
-                browsers: dropped.iter().map(|c| c.browser.clone()).collect(),
+                browsers: dropped.iter().map(|c| c.browser.to_string()).collect(),
                 evidence,
                 fix: Some(replace_fix(index, &fixed, Safety::Safe, "")),
             });

@@ -111,7 +111,7 @@ fn lifetime(cx: &RuleContext<'_>, index: usize, browser: &str) -> Option<i64> {
     cx.matrix
         .runs
         .iter()
-        .find(|r| r.context == Context::SameSite && r.browser == browser)?
+        .find(|r| r.context == Context::SameSite && *r.browser == *browser)?
         .jar
         .iter()
         .flatten()

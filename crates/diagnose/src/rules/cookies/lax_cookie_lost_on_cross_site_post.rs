@@ -80,12 +80,12 @@ impl Rule for LaxCookieLostOnCrossSitePost {
                 .filter(|c| c.sent && attr == SameSiteAttr::Unspecified)
                 .filter(|c| {
                     cx.profiles.iter().any(|p| {
-                        p.name == c.browser
+                        *p.name == *c.browser
                             && p.policy.lax_by_default
                             && p.policy.lax_allow_unsafe_max_age.is_some()
                     })
                 })
-                .map(|c| c.browser.as_str())
+                .map(|c| &*c.browser)
                 .collect();
             let mut fixed = line.clone();
             fixed.set("SameSite", Some("None"));
@@ -101,7 +101,7 @@ impl Rule for LaxCookieLostOnCrossSitePost {
                     cx.deployment.url,
                     withheld
                         .iter()
-                        .map(|c| c.browser.as_str())
+                        .map(|c| &*c.browser)
                         .collect::<Vec<_>>()
                         .join(", "),
                     if window.is_empty() {
@@ -114,7 +114,7 @@ impl Rule for LaxCookieLostOnCrossSitePost {
                     }
                 ),
                 cookie: Some(name.to_string()),
-                browsers: withheld.iter().map(|c| c.browser.clone()).collect(),
+                browsers: withheld.iter().map(|c| c.browser.to_string()).collect(),
                 evidence,
                 fix: Some(replace_fix(
                     index,

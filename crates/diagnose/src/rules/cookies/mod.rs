@@ -299,7 +299,7 @@ pub fn describe_cells<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> String {
     group(
         cells
             .into_iter()
-            .map(|c| (c.browser.as_str(), codes(&c.reasons))),
+            .map(|c| (&*c.browser, codes(&c.reasons))),
     )
 }
 

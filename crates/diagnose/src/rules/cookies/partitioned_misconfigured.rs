@@ -108,7 +108,7 @@ impl Rule for PartitionedMisconfigured {
                     describe_cells(&withheld)
                 ),
                 cookie: Some(name.to_string()),
-                browsers: withheld.iter().map(|c| c.browser.clone()).collect(),
+                browsers: withheld.iter().map(|c| c.browser.to_string()).collect(),
                 evidence,
                 fix: Some(replace_fix(
                     index,

@@ -105,7 +105,7 @@ impl Rule for PrefixViolation {
                     describe_cells(&dropped)
                 ),
                 cookie: Some(name.to_string()),
-                browsers: dropped.iter().map(|c| c.browser.clone()).collect(),
+                browsers: dropped.iter().map(|c| c.browser.to_string()).collect(),
                 evidence,
                 fix: fixable.then(|| replace_fix(index, &fixed, safety, reason)),
             });

@@ -6,7 +6,7 @@
 use crate::finding::{Finding, Safety, Severity};
 use crate::fix::CookieLine;
 use crate::matrix::{Cell, Context};
-use crate::rules::{Rule, RuleContext, RuleDoc};
+use crate::rules::{Rule, RuleContext, RuleDoc, add_browser};
 
 use super::{
     SameSiteAttr, cell_evidence, describe_cells, is_deletion, is_same_site_reason, is_session_like,
@@ -188,9 +188,7 @@ impl Rule for SameSiteBlocksDeclaredUse {
                 .collect();
             let mut browsers: Vec<String> = Vec::new();
             for c in &repaired {
-                if !browsers.contains(&c.browser) {
-                    browsers.push(c.browser.clone());
-                }
+                add_browser(&mut browsers, &c.browser);
             }
             let mut message = String::new();
             for (ctx, label) in &contexts {
@@ -218,9 +216,7 @@ impl Rule for SameSiteBlocksDeclaredUse {
             let insecure = browsers.is_empty() && cx.deployment.url.scheme() != "https";
             if insecure {
                 for c in &a.failing {
-                    if !browsers.contains(&c.browser) {
-                        browsers.push(c.browser.clone());
-                    }
+                    add_browser(&mut browsers, &c.browser);
                 }
                 message.push_str(&format!(
                     " SameSite=None needs Secure, and a Secure cookie cannot be set over plain http: serve the app over https, then send it with {fix_text}."

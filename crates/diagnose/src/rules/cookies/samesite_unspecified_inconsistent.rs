@@ -4,7 +4,7 @@
 
 use crate::finding::{Finding, Safety, Severity};
 use crate::matrix::{Cell, Context};
-use crate::rules::{Rule, RuleContext, RuleDoc};
+use crate::rules::{Rule, RuleContext, RuleDoc, add_browser};
 
 use super::samesite_blocks_declared_use::analyse;
 use super::{
@@ -64,7 +64,7 @@ impl Rule for SameSiteUnspecifiedInconsistent {
                 }
                 let names = |cs: &[&Cell]| {
                     cs.iter()
-                        .map(|c| c.browser.as_str())
+                        .map(|c| &*c.browser)
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
@@ -76,9 +76,7 @@ impl Rule for SameSiteUnspecifiedInconsistent {
                     names(&withheld)
                 ));
                 for c in withheld.iter().chain(sent.iter()) {
-                    if !browsers.contains(&c.browser) {
-                        browsers.push(c.browser.clone());
-                    }
+                    add_browser(&mut browsers, &c.browser);
                 }
                 evidence.push(format!(
                     "{}: sent in {}; withheld in {} (samesite-unspecified-treated-as-lax)",

@@ -81,12 +81,12 @@ impl Rule for StrictBreaksInboundLinks {
                     cx.deployment.url,
                     withheld
                         .iter()
-                        .map(|c| c.browser.as_str())
+                        .map(|c| &*c.browser)
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
                 cookie: Some(name.to_string()),
-                browsers: withheld.iter().map(|c| c.browser.clone()).collect(),
+                browsers: withheld.iter().map(|c| c.browser.to_string()).collect(),
                 evidence,
                 fix: Some(replace_fix(
                     index,

@@ -7,7 +7,7 @@ use cookie_doctor_cookie::Reason;
 
 use crate::finding::{Finding, Safety, Severity};
 use crate::matrix::{Cell, Context};
-use crate::rules::{Rule, RuleContext, RuleDoc};
+use crate::rules::{Rule, RuleContext, RuleDoc, add_browser};
 
 use super::samesite_blocks_declared_use::{analyse, declared_contexts};
 use super::{
@@ -80,7 +80,7 @@ impl Rule for ThirdPartyCookiesInEmbed {
                     Vec::new()
                 }
                 .into_iter()
-                .filter(|(b, _)| !here.iter().any(|c| &c.browser == b))
+                .filter(|(b, _)| !here.iter().any(|c| *c.browser == **b))
                 .collect();
                 if !invisible.is_empty() {
                     let list = group(
@@ -121,12 +121,10 @@ impl Rule for ThirdPartyCookiesInEmbed {
             let mut browsers: Vec<String> = Vec::new();
             for b in blocked
                 .iter()
-                .map(|c| &c.browser)
-                .chain(invisible_all.iter())
+                .map(|c| &*c.browser)
+                .chain(invisible_all.iter().map(String::as_str))
             {
-                if !browsers.contains(b) {
-                    browsers.push(b.clone());
-                }
+                add_browser(&mut browsers, b);
             }
             let chips = cx.profiles.iter().any(|p| p.chips.supported);
             let fix = (!blocked.is_empty() && !partitioned && chips).then(|| {
@@ -185,7 +183,7 @@ fn top_level_invisible(
             .matrix
             .runs
             .iter()
-            .find(|r| r.context == context && r.browser == profile.name)
+            .find(|r| r.context == context && *r.browser == *profile.name)
             .and_then(|r| r.store_request.as_ref())
         else {
             continue;

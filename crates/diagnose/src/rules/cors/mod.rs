@@ -102,7 +102,7 @@ pub fn engine_verdict(cx: &RuleContext<'_>, reason: Reason) -> (Vec<String>, Opt
                 .filter_map(|q| q.cors.as_ref())
                 .any(|c| !c.readable && c.reasons.contains(&reason))
         })
-        .map(|r| r.browser.clone())
+        .map(|r| r.browser.to_string())
         .collect();
     if browsers.is_empty() {
         return (browsers, None);

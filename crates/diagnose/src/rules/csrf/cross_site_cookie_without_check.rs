@@ -62,13 +62,13 @@ impl Rule for CrossSiteCookieWithoutCheck {
                     .iter()
                     .filter(|r| r.context == context)
                     .filter(|r| r.send_request.as_ref().is_some_and(|q| !q.same_site))
-                    .map(|r| r.browser.as_str())
+                    .map(|r| &*r.browser)
                     .collect();
                 cross_site_seen |= !cross.is_empty();
                 let sent: Vec<String> = cx
                     .cells_in(index, context)
-                    .filter(|c| c.sent && cross.contains(&c.browser.as_str()))
-                    .map(|c| c.browser.clone())
+                    .filter(|c| c.sent && cross.contains(&&*c.browser))
+                    .map(|c| c.browser.to_string())
                     .collect();
                 if sent.is_empty() {
                     continue;

@@ -200,7 +200,7 @@ pub fn engine_refusals(cx: &RuleContext<'_>) -> (Vec<String>, Option<String>) {
         if blocked.by != "x-frame-options" && blocked.by != "csp" {
             continue;
         }
-        browsers.push(run.browser.clone());
+        browsers.push(run.browser.to_string());
         for r in &blocked.reasons {
             let code = r.to_string();
             if !why.contains(&code) {
