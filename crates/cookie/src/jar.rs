@@ -7,7 +7,8 @@ use cookie_doctor_site::{Host, PublicSuffixList, domain_match};
 
 use crate::parse::{PathAttribute, SameSite, SetCookie, parse_set_cookie};
 use crate::policy::Policy;
-use crate::reason::{Prefix, PrefixRequirement, Reason};
+use crate::reason::{Prefix, PrefixRequirement, Reason, Reasons};
+use crate::reasons;
 use crate::request::{Api, GetContext, PartitionKey, SetContext};
 use crate::time::Time;
 
@@ -200,7 +201,7 @@ pub enum SetOutcome {
     /// The line was ignored, with every reason that applies.
     Rejected {
         /// Why (at least one reason).
-        reasons: Vec<Reason>,
+        reasons: Reasons,
         /// The cookie as it would have been stored, when the line parsed and its
         /// domain could be resolved; useful to explain what was asked for.
         cookie: Option<Cookie>,
@@ -228,7 +229,7 @@ pub struct Excluded {
     /// The cookie.
     pub cookie: Cookie,
     /// Every reason it was not sent.
-    pub reasons: Vec<Reason>,
+    pub reasons: Reasons,
 }
 
 /// The result of retrieval (§5.8.3): what is sent, in order, and what was held back.
@@ -264,7 +265,7 @@ impl Retrieval {
 #[derive(Debug)]
 pub enum Retrieved<'a> {
     /// A cookie of the request's site held back, with every reason.
-    Excluded(&'a Cookie, Vec<Reason>),
+    Excluded(&'a Cookie, Reasons),
     /// A cookie sent, in Cookie-header order.
     Sent(&'a Cookie),
 }
@@ -363,7 +364,7 @@ impl CookieJar {
         match parse_set_cookie(line) {
             Ok(parsed) => self.store(&parsed, ctx, env),
             Err(e) => SetOutcome::Rejected {
-                reasons: vec![Reason::from(e)],
+                reasons: reasons![Reason::from(e)],
                 cookie: None,
             },
         }
@@ -378,11 +379,11 @@ impl CookieJar {
     ) -> SetOutcome {
         let policy = env.policy;
         let url = ctx.url;
-        let mut reasons: Vec<Reason> = Vec::new();
+        let mut reasons: Reasons = Reasons::new();
 
         if !url.scheme().is_cookieable() {
             return SetOutcome::Rejected {
-                reasons: vec![Reason::NoncookieableScheme],
+                reasons: reasons![Reason::NoncookieableScheme],
                 cookie: None,
             };
         }
@@ -393,7 +394,7 @@ impl CookieJar {
             && (parsed.name.contains(&b'\t') || parsed.value.contains(&b'\t'))
         {
             return SetOutcome::Rejected {
-                reasons: vec![Reason::ControlCharacter],
+                reasons: reasons![Reason::ControlCharacter],
                 cookie: None,
             };
         }
@@ -404,7 +405,7 @@ impl CookieJar {
                 .contains(crate::parse::ParseNotes::NO_EQUALS_SIGN)
         {
             return SetOutcome::Rejected {
-                reasons: vec![Reason::NamelessWithEquals],
+                reasons: reasons![Reason::NamelessWithEquals],
                 cookie: None,
             };
         }
@@ -702,7 +703,7 @@ impl CookieJar {
         path: &[u8],
         ctx: &SetContext<'_>,
         policy: &Policy,
-        reasons: &mut Vec<Reason>,
+        reasons: &mut Reasons,
     ) {
         let secure_url = ctx.url.is_secure(policy);
         if parsed.name.is_empty() {
@@ -882,7 +883,7 @@ impl CookieJar {
         // (index, path length, creation, sequence) of each cookie to send.
         let mut sent: Vec<(usize, usize, Time, u64)> = Vec::with_capacity(self.cookies.len());
         for (index, cookie) in self.cookies.iter().enumerate() {
-            let mut reasons = Vec::new();
+            let mut reasons = Reasons::new();
             // Step 2, first bullet: host-only cookies need an identical host; domain
             // cookies need the host to domain-match the cookie's domain.
             let domain_ok = if cookie.host_only {

@@ -29,8 +29,12 @@ pub use parse::{
     SameSite, SetCookie, SharedFields, parse_set_cookie,
 };
 pub use policy::{EvictionLimit, NonAsciiDomain, Policy};
-pub use reason::{Prefix, PrefixRequirement, REASONS, Reason, ReasonInfo, lookup as lookup_reason};
+pub use reason::{
+    Prefix, PrefixRequirement, REASONS, Reason, ReasonInfo, Reasons, lookup as lookup_reason,
+};
 pub use request::{Api, CookieUrl, GetContext, PartitionKey, SetContext, is_safe_method};
+/// `reasons![Reason::A, Reason::B]`: a [`Reasons`] list, as `vec!` makes a `Vec`.
+pub use smallvec::smallvec as reasons;
 pub use time::{FOUR_HUNDRED_DAYS, Time};
 
 #[cfg(test)]

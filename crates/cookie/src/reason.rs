@@ -48,6 +48,12 @@ pub enum PrefixRequirement {
     NamelessValue,
 }
 
+/// The reasons of one decision, in the order they were found. A decision
+/// rarely has more than three, so the list lives inline (in the room of a
+/// `Vec`: eight two-byte reasons) and reaches the heap only past eight; the
+/// engine makes several hundred of these per `check`, most empty or of one.
+pub type Reasons = smallvec::SmallVec<[Reason; 8]>;
+
 /// A reason a cookie was not stored or not sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Reason {
@@ -664,6 +670,22 @@ pub static REASONS: &[ReasonInfo] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Reasons` keeps its promise: a list of up to eight reasons takes no
+    /// more room than a `Vec` and no heap; a ninth spills to the heap intact.
+    #[test]
+    fn reasons_are_inline_in_the_room_of_a_vec() {
+        assert_eq!(
+            std::mem::size_of::<Reasons>(),
+            std::mem::size_of::<Vec<Reason>>()
+        );
+        let mut list: Reasons = ALL.iter().copied().take(8).collect();
+        assert!(!list.spilled());
+        list.push(Reason::HttpOnly);
+        assert!(list.spilled());
+        assert_eq!(list[..8], ALL[..8]);
+        assert_eq!(list[8], Reason::HttpOnly);
+    }
 
     const ALL: &[Reason] = &[
         Reason::ControlCharacter,

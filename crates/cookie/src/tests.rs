@@ -114,7 +114,7 @@ fn host_only_and_domain_cookies() {
     assert_eq!(f.header("https://api.example.com/"), "b=2");
     let r = f.get("https://api.example.com/", Kind::TopLevel);
     assert_eq!(r.excluded.len(), 1);
-    assert_eq!(r.excluded[0].reasons, vec![Reason::HostOnlyMismatch]);
+    assert_eq!(r.excluded[0].reasons[..], [Reason::HostOnlyMismatch]);
     // A cookie of another site is not listed at all.
     assert!(
         f.get("https://other.test/", Kind::TopLevel)
@@ -295,7 +295,7 @@ fn http_only_and_script() {
     assert!(f.script_set("https://example.com/", "ui=dark").is_stored());
     let r = f.get("https://example.com/", Kind::Script);
     assert_eq!(r.cookie_string(), "ui=dark");
-    assert_eq!(r.excluded[0].reasons, vec![Reason::HttpOnly]);
+    assert_eq!(r.excluded[0].reasons[..], [Reason::HttpOnly]);
 }
 
 #[test]

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use cookie_doctor_cookie::{
-    Cookie, CookieJar, CookieUrl, Env, GetContext, ParseNotes, Policy, Reason, SameSite,
-    SetContext, SetOutcome, Time, parse_set_cookie,
+    Cookie, CookieJar, CookieUrl, Env, GetContext, ParseNotes, Policy, Reason, Reasons, SameSite,
+    SetContext, SetOutcome, Time, parse_set_cookie, reasons,
 };
 use cookie_doctor_fetch::Headers;
 use cookie_doctor_profiles::Profile;
@@ -138,7 +138,7 @@ pub struct Verdict {
     /// Whether a request in this context carries it.
     pub sent: bool,
     /// Why not (stable codes).
-    pub reasons: Vec<Reason>,
+    pub reasons: Reasons,
 }
 
 /// Describes parser notes in words.
@@ -289,7 +289,7 @@ pub fn check_spec(
         let outcome = match parsed {
             Ok(p) => jar.store(&p, &set_ctx, &env),
             Err(e) => SetOutcome::Rejected {
-                reasons: vec![Reason::from(e)],
+                reasons: reasons![Reason::from(e)],
                 cookie: None,
             },
         };
@@ -298,13 +298,13 @@ pub fn check_spec(
                 Some(StoredAs::from_cookie(cookie, partitioned)),
                 Outcome::Stored,
                 None,
-                vec![],
+                Reasons::new(),
             ),
             SetOutcome::Deleted { cookie, removed } => (
                 Some(StoredAs::from_cookie(cookie, partitioned)),
                 Outcome::Deleted,
                 Some(removed.is_some()),
-                vec![],
+                Reasons::new(),
             ),
             SetOutcome::Rejected { reasons, .. } => {
                 (None, Outcome::Rejected, None, reasons.clone())

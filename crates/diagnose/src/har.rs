@@ -27,7 +27,7 @@ use std::io::Read;
 use std::sync::Arc;
 
 use cookie_doctor_cookie::{
-    CookieJar, CookieUrl, Env, Reason, Time, is_safe_method, parse_set_cookie,
+    CookieJar, CookieUrl, Env, Reasons, Time, is_safe_method, parse_set_cookie,
 };
 use cookie_doctor_engine::cookies::{self, RequestCookieFacts};
 use cookie_doctor_engine::{CookieRef, ExcludedCookie};
@@ -67,7 +67,7 @@ pub enum HarFinding {
         /// The cookie.
         cookie: CookieRef,
         /// Why, as reason codes (`cookie-doctor explain CODE`).
-        reasons: Vec<Reason>,
+        reasons: Reasons,
         /// The entry whose response set the cookie, if it is in this HAR.
         set_at: Option<usize>,
     },
@@ -82,7 +82,7 @@ pub enum HarFinding {
         /// The line, its value redacted unless `--show-values`.
         line: String,
         /// Why, as reason codes.
-        reasons: Vec<Reason>,
+        reasons: Reasons,
     },
     /// The browser and the model disagree about one cookie on one request.
     Mismatch {
@@ -97,7 +97,7 @@ pub enum HarFinding {
         /// The model would send it.
         model_sent: bool,
         /// The model's reasons to withhold it (empty when it would send it).
-        model_reasons: Vec<Reason>,
+        model_reasons: Reasons,
     },
     /// An entry that could not be read.
     BadEntry {
@@ -801,7 +801,7 @@ impl<'a> HarReplay<'a> {
                 continue;
             }
             self.summary.mismatches = self.summary.mismatches.saturating_add(1);
-            let mut model_reasons: Vec<Reason> = Vec::new();
+            let mut model_reasons: Reasons = Reasons::new();
             for e in &withheld {
                 for r in &e.reasons {
                     if !model_reasons.contains(r) {
@@ -1055,6 +1055,7 @@ pub fn har_audit_responses<R: Read>(
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+    use cookie_doctor_cookie::Reason;
 
     #[test]
     fn iso_dates() {

@@ -8,7 +8,7 @@
 //! decides **stored** — and then the same request again, which decides **sent**
 //! (it carries whatever the earlier responses left in the jar for this context).
 
-use cookie_doctor_cookie::{Reason, Time};
+use cookie_doctor_cookie::{Reason, Reasons, Time};
 use cookie_doctor_engine::{Branch, BranchRun, JarCookie, RequestTrace, StepTrace};
 use cookie_doctor_inputs::{Credentials, LoadAs, ResponseSpec, Scenario, Step, StepKind};
 use cookie_doctor_profiles::Profile;
@@ -110,7 +110,7 @@ pub struct Cell {
     /// The context's next request carried it.
     pub sent: bool,
     /// Why not (store reasons, then send reasons; no duplicates).
-    pub reasons: Vec<Reason>,
+    pub reasons: Reasons,
 }
 
 /// The engine's view of one context in one browser: the trace requests that
@@ -367,7 +367,10 @@ pub fn delivery_matrix_in(
         })
         .collect();
     // Each profile's name, shared by its cells and runs.
-    let names: Vec<Arc<str>> = profiles.iter().map(|p| Arc::from(p.name.as_str())).collect();
+    let names: Vec<Arc<str>> = profiles
+        .iter()
+        .map(|p| Arc::from(p.name.as_str()))
+        .collect();
     // Context-major, profile-minor, as the rules read the runs.
     for (c, &context) in contexts.iter().enumerate() {
         for ((at, &original), name) in originals.iter().enumerate().zip(&names) {
@@ -429,7 +432,7 @@ fn cell_for(
     send: Option<&RequestTrace>,
 ) -> Cell {
     // Store reasons, then send reasons; each once.
-    let mut reasons: Vec<Reason> = Vec::new();
+    let mut reasons: Reasons = Reasons::new();
     let mut add = |found: &[Reason]| {
         for &r in found {
             if !reasons.contains(&r) {

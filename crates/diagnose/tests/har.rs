@@ -159,12 +159,12 @@ fn what_the_browsers_did_is_explained_with_reason_codes() {
         &rec("embedded-dashboard-loses-its-session-lax-cookie.firefox.har"),
         Some("firefox"),
     );
-    let not_sent: Vec<(usize, &Vec<Reason>)> = findings
+    let not_sent: Vec<(usize, &[Reason])> = findings
         .iter()
         .filter_map(|f| match f {
             HarFinding::NotSent {
                 request, reasons, ..
-            } => Some((*request, reasons)),
+            } => Some((*request, &reasons[..])),
             _ => None,
         })
         .collect();

@@ -7,8 +7,8 @@ use std::cell::Cell;
 use std::sync::Arc;
 
 use cookie_doctor_cookie::{
-    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason,
-    SetCookie, Time, is_safe_method, parse_set_cookie,
+    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason, Reasons,
+    SetCookie, Time, is_safe_method, parse_set_cookie, reasons,
 };
 use cookie_doctor_fetch::{
     ContextKnobs, CorsRequest, CredentialsMode, Headers, RequestContext, RequestShape, cors,
@@ -780,7 +780,7 @@ impl<'a> Browser<'a> {
             cors: None,
             blocked: Some(Blocked {
                 by: "mixed-content".into(),
-                reasons: vec![reason],
+                reasons: reasons![reason],
             }),
             status: 0,
         }
@@ -810,7 +810,7 @@ impl<'a> Browser<'a> {
 
         // CORS-preflight fetch (Fetch §4.8), for a cross-origin fetch() whose
         // method or headers are not safelisted.
-        let mut cors_for_main: Option<(bool, Vec<Reason>)> = None;
+        let mut cors_for_main: Option<(bool, Reasons)> = None;
         if let (Some(headers), Some(origin)) = (&plan.cors_headers, &client_origin) {
             let cross_origin = Origin::of_url(&plan.url).map_or(true, |o| o != *origin);
             if cross_origin {
@@ -842,7 +842,7 @@ impl<'a> Browser<'a> {
                         .map(|line| SetCookieTrace {
                             line: line.into(),
                             stored: false,
-                            reasons: vec![Reason::CredentialsNotIncludedOnStore],
+                            reasons: reasons![Reason::CredentialsNotIncludedOnStore],
                             cookie: None,
                             deleted: false,
                         })
@@ -852,10 +852,10 @@ impl<'a> Browser<'a> {
                             trace.cors = Some(CorsTrace {
                                 preflight: true,
                                 readable: true,
-                                reasons: Vec::new(),
+                                reasons: Reasons::new(),
                             });
                             traces.push(trace);
-                            cors_for_main = Some((true, Vec::new()));
+                            cors_for_main = Some((true, Reasons::new()));
                         }
                         Err(reasons) => {
                             trace.cors = Some(CorsTrace {
@@ -863,7 +863,7 @@ impl<'a> Browser<'a> {
                                 readable: false,
                                 reasons: reasons.clone(),
                             });
-                            let mut all = vec![Reason::CorsPreflightFailed];
+                            let mut all = reasons![Reason::CorsPreflightFailed];
                             all.extend(reasons);
                             trace.blocked = Some(Blocked {
                                 by: "cors-preflight".into(),
@@ -878,7 +878,7 @@ impl<'a> Browser<'a> {
                         }
                     }
                 } else {
-                    cors_for_main = Some((false, Vec::new()));
+                    cors_for_main = Some((false, Reasons::new()));
                 }
             }
         }
@@ -1009,7 +1009,7 @@ impl<'a> Browser<'a> {
                     if let Some(last) = traces.last_mut() {
                         last.blocked = Some(Blocked {
                             by: "redirect-limit".into(),
-                            reasons: Vec::new(),
+                            reasons: Reasons::new(),
                         });
                     }
                     return RequestOutcome {
@@ -1342,7 +1342,7 @@ impl<'a> Browser<'a> {
     fn script_write(&mut self, frame: usize, line: &str) -> SetCookieTrace {
         let shared: Arc<str> = line.into();
         let Some((url, context, unpartitioned)) = self.document_context(frame) else {
-            return rejected(&shared, vec![Reason::InvalidHost], None);
+            return rejected(&shared, reasons![Reason::InvalidHost], None);
         };
         self.note_access(unpartitioned);
         let env = self.env();

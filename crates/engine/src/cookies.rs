@@ -10,8 +10,8 @@
 use std::sync::Arc;
 
 use cookie_doctor_cookie::{
-    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason,
-    Retrieved, SameSite, SetContext, SetCookie, SetOutcome,
+    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason, Reasons,
+    Retrieved, SameSite, SetContext, SetCookie, SetOutcome, reasons,
 };
 use cookie_doctor_fetch::{ContextKnobs, RequestContext};
 use cookie_doctor_profiles::{Profile, RedirectChain, ThirdPartyCookies};
@@ -146,7 +146,7 @@ pub fn cookies_for_request(
             facts.include_credentials,
             facts.unpartitioned_access,
         ) {
-            Some(reason) => excluded.push(excluded_ref(cookie, vec![reason])),
+            Some(reason) => excluded.push(excluded_ref(cookie, reasons![reason])),
             None => sent.push(cookie_ref(cookie)),
         },
     });
@@ -169,7 +169,7 @@ pub fn receive_set_cookie(
     facts: RequestCookieFacts,
 ) -> SetCookieTrace {
     if !facts.include_credentials {
-        return rejected(line, vec![Reason::CredentialsNotIncludedOnStore], None);
+        return rejected(line, reasons![Reason::CredentialsNotIncludedOnStore], None);
     }
     write_cookie(
         profile,
@@ -203,7 +203,7 @@ pub fn write_cookie(
 ) -> SetCookieTrace {
     let parsed = match parsed {
         Ok(parsed) => parsed,
-        Err(e) => return rejected(line, vec![Reason::from(*e)], None),
+        Err(e) => return rejected(line, reasons![Reason::from(*e)], None),
     };
     // The partition a partitioned write lands in: the context's (whether or
     // not the profile reads partitions on this request); built only when used.
@@ -211,14 +211,14 @@ pub fn write_cookie(
     let chips = profile.chips.supported && parsed.partitioned;
     let secure_url = url.is_secure(&profile.policy);
     if chips && profile.chips.requires_secure && !(parsed.secure && secure_url) {
-        return rejected(line, vec![Reason::PartitionedInsecure], None);
+        return rejected(line, reasons![Reason::PartitionedInsecure], None);
     }
     let partition = if context.third_party && !unpartitioned_access {
         match profile.third_party_cookies {
             ThirdPartyCookies::Allow => chips.then(key),
             ThirdPartyCookies::Block if chips => Some(key()),
             ThirdPartyCookies::Block => {
-                return rejected(line, vec![Reason::ThirdPartyBlocked], None);
+                return rejected(line, reasons![Reason::ThirdPartyBlocked], None);
             }
             ThirdPartyCookies::Partition => Some(key()),
         }
@@ -242,14 +242,14 @@ pub fn write_cookie(
         SetOutcome::Stored { cookie, .. } => SetCookieTrace {
             line: line.clone(),
             stored: true,
-            reasons: Vec::new(),
+            reasons: Reasons::new(),
             cookie: Some(cookie_ref(&cookie)),
             deleted: false,
         },
         SetOutcome::Deleted { cookie, removed } => SetCookieTrace {
             line: line.clone(),
             stored: true,
-            reasons: Vec::new(),
+            reasons: Reasons::new(),
             cookie: Some(cookie_ref(&cookie)),
             deleted: removed.is_some(),
         },
@@ -273,7 +273,7 @@ pub fn cookie_ref(cookie: &Cookie) -> CookieRef {
 }
 
 /// A cookie held back, with its reasons.
-pub fn excluded_ref(cookie: &Cookie, reasons: Vec<Reason>) -> ExcludedCookie {
+pub fn excluded_ref(cookie: &Cookie, reasons: Reasons) -> ExcludedCookie {
     ExcludedCookie {
         name: cookie.name_text().clone(),
         domain: cookie.domain.clone(),
@@ -287,11 +287,7 @@ pub fn excluded_ref(cookie: &Cookie, reasons: Vec<Reason>) -> ExcludedCookie {
 }
 
 /// A refused cookie write.
-pub fn rejected(
-    line: &Arc<str>,
-    reasons: Vec<Reason>,
-    cookie: Option<CookieRef>,
-) -> SetCookieTrace {
+pub fn rejected(line: &Arc<str>, reasons: Reasons, cookie: Option<CookieRef>) -> SetCookieTrace {
     SetCookieTrace {
         line: line.clone(),
         stored: false,

@@ -316,7 +316,14 @@ fn take_step<'a>(
         };
         own.set_store_response_cookies(store);
         let trace = own.step_checked(step);
-        keep_trace(trace, depth, group, branches, lanes, [rider.lane].into_iter());
+        keep_trace(
+            trace,
+            depth,
+            group,
+            branches,
+            lanes,
+            [rider.lane].into_iter(),
+        );
         let members = group.to_vec();
         explore(
             own,

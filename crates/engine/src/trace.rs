@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use cookie_doctor_cookie::Reason;
+use cookie_doctor_cookie::Reasons;
 use serde::Serialize;
 
 /// `cookie-doctor simulate --format json`: one scenario, one run per browser.
@@ -132,7 +132,7 @@ pub struct ExcludedCookie {
     /// Its partition (added in v1.1).
     pub partition: Option<Arc<str>>,
     /// Why, as reason codes.
-    pub reasons: Vec<Reason>,
+    pub reasons: Reasons,
 }
 
 /// A Set-Cookie line (or `document.cookie` write) and its outcome.
@@ -143,7 +143,7 @@ pub struct SetCookieTrace {
     /// Stored (or deleted an existing cookie, which is also "accepted").
     pub stored: bool,
     /// Why it was not stored.
-    pub reasons: Vec<Reason>,
+    pub reasons: Reasons,
     /// The cookie it made (or would have made), when the line parsed.
     pub cookie: Option<CookieRef>,
     /// It deleted an existing cookie (expiry in the past) (added in v1.1).
@@ -159,7 +159,7 @@ pub struct CorsTrace {
     /// Script may read the response.
     pub readable: bool,
     /// Why not (empty when readable).
-    pub reasons: Vec<Reason>,
+    pub reasons: Reasons,
 }
 
 /// A document refused, or a request that never left.
@@ -170,7 +170,7 @@ pub struct Blocked {
     /// CORS request failed the CORS check).
     pub by: String,
     /// Reason codes.
-    pub reasons: Vec<Reason>,
+    pub reasons: Reasons,
 }
 
 /// An `expect` check and its outcome.

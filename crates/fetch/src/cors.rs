@@ -7,7 +7,7 @@
 //! serialisation is `null`), the `use-CORS-preflight` flag (XHR upload listeners),
 //! and the preflight cache.
 
-use cookie_doctor_cookie::Reason;
+use cookie_doctor_cookie::{Reason, Reasons};
 use cookie_doctor_site::Origin;
 
 use crate::headers::Headers;
@@ -262,9 +262,9 @@ fn serialise_request_origin(req: &CorsRequest) -> String {
 /// the missing `Access-Control-Allow-Credentials: true` (Fetch stops at the first
 /// failing step; the later ones are reported too so one fix does not reveal the
 /// next).
-pub fn cors_check(req: &CorsRequest, response: &Headers) -> Result<(), Vec<Reason>> {
+pub fn cors_check(req: &CorsRequest, response: &Headers) -> Result<(), Reasons> {
     let include = req.credentials == CredentialsMode::Include;
-    let mut reasons = Vec::new();
+    let mut reasons = Reasons::new();
     // Step 1: "get" `Access-Control-Allow-Origin` (several headers combine as
     // "a, b", which matches nothing).
     match response.get_combined("Access-Control-Allow-Origin") {
@@ -377,7 +377,7 @@ pub fn check_preflight(
     preflight: &Preflight,
     status: u16,
     response: &Headers,
-) -> Result<(), Vec<Reason>> {
+) -> Result<(), Reasons> {
     check_preflight_with(req, preflight, status, response, CorsOptions::default())
 }
 
@@ -405,12 +405,12 @@ pub fn check_preflight_with(
     status: u16,
     response: &Headers,
     options: CorsOptions,
-) -> Result<(), Vec<Reason>> {
+) -> Result<(), Reasons> {
     let include = req.credentials == CredentialsMode::Include;
     // Step 7: "a CORS check for request and response returns success and
     // response's status is an ok status".
     let mut reasons = match cors_check(req, response) {
-        Ok(()) => Vec::new(),
+        Ok(()) => Reasons::new(),
         Err(reasons) => reasons,
     };
     if !(200..=299).contains(&status) {
@@ -571,6 +571,7 @@ fn split_digits(s: &str) -> (Option<String>, &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cookie_doctor_cookie::reasons;
 
     fn origin(s: &str) -> Origin {
         Origin::parse(s).unwrap()
@@ -618,11 +619,11 @@ mod tests {
         let none = Headers::new();
         assert_eq!(
             cors_check(&req(&o, "GET", &none, OMIT), &h(&["Vary: Origin"])),
-            Err(vec![Reason::CorsNoAllowOrigin])
+            Err(reasons![Reason::CorsNoAllowOrigin])
         );
         assert_eq!(
             cors_check(&req(&o, "GET", &none, INCLUDE), &Headers::new()),
-            Err(vec![
+            Err(reasons![
                 Reason::CorsNoAllowOrigin,
                 Reason::CorsNoAllowCredentials
             ])
@@ -638,7 +639,7 @@ mod tests {
         assert_eq!(cors_check(&req(&o, "GET", &none, SAME), &star), Ok(()));
         assert_eq!(
             cors_check(&req(&o, "GET", &none, INCLUDE), &star),
-            Err(vec![
+            Err(reasons![
                 Reason::CorsWildcardWithCredentials,
                 Reason::CorsNoAllowCredentials
             ])
@@ -649,7 +650,7 @@ mod tests {
         ]);
         assert_eq!(
             cors_check(&req(&o, "GET", &none, INCLUDE), &star_acac),
-            Err(vec![Reason::CorsWildcardWithCredentials])
+            Err(reasons![Reason::CorsWildcardWithCredentials])
         );
     }
 
@@ -661,7 +662,7 @@ mod tests {
         assert_eq!(cors_check(&req(&o, "GET", &none, OMIT), &exact), Ok(()));
         assert_eq!(
             cors_check(&req(&o, "GET", &none, INCLUDE), &exact),
-            Err(vec![Reason::CorsNoAllowCredentials])
+            Err(reasons![Reason::CorsNoAllowCredentials])
         );
         let with_acac = h(&[
             "Access-Control-Allow-Origin: https://a.example",
@@ -677,7 +678,7 @@ mod tests {
         assert_eq!(cors_check(&req(&p, "GET", &none, OMIT), &with_port), Ok(()));
         assert_eq!(
             cors_check(&req(&p, "GET", &none, OMIT), &exact),
-            Err(vec![Reason::CorsAllowOriginMismatch])
+            Err(reasons![Reason::CorsAllowOriginMismatch])
         );
     }
 
@@ -699,7 +700,7 @@ mod tests {
             let resp = h(&[&format!("Access-Control-Allow-Origin: {acao}")]);
             assert_eq!(
                 cors_check(&req(&o, "GET", &none, OMIT), &resp),
-                Err(vec![Reason::CorsAllowOriginMismatch]),
+                Err(reasons![Reason::CorsAllowOriginMismatch]),
                 "{acao:?}"
             );
         }
@@ -715,7 +716,7 @@ mod tests {
         ]);
         assert_eq!(
             cors_check(&req(&o, "GET", &none, OMIT), &two),
-            Err(vec![Reason::CorsAllowOriginMismatch])
+            Err(reasons![Reason::CorsAllowOriginMismatch])
         );
         let two_stars = h(&[
             "Access-Control-Allow-Origin: *",
@@ -723,7 +724,7 @@ mod tests {
         ]);
         assert_eq!(
             cors_check(&req(&o, "GET", &none, OMIT), &two_stars),
-            Err(vec![Reason::CorsAllowOriginMismatch])
+            Err(reasons![Reason::CorsAllowOriginMismatch])
         );
     }
 
@@ -738,7 +739,7 @@ mod tests {
             ]);
             assert_eq!(
                 cors_check(&req(&o, "GET", &none, INCLUDE), &resp),
-                Err(vec![Reason::CorsNoAllowCredentials]),
+                Err(reasons![Reason::CorsNoAllowCredentials]),
                 "{acac:?}"
             );
         }
@@ -763,7 +764,7 @@ mod tests {
         let resp = h(&["Access-Control-Allow-Origin: https://b.example"]);
         assert_eq!(
             cors_check(&req(&o, "GET", &none, INCLUDE), &resp),
-            Err(vec![
+            Err(reasons![
                 Reason::CorsAllowOriginMismatch,
                 Reason::CorsNoAllowCredentials
             ])
@@ -989,11 +990,11 @@ mod tests {
         assert_eq!(check_preflight(&r, &p, 200, &resp), Ok(()));
         assert_eq!(
             check_preflight(&r, &p, 403, &resp),
-            Err(vec![Reason::CorsPreflightStatus])
+            Err(reasons![Reason::CorsPreflightStatus])
         );
         assert_eq!(
             check_preflight(&r, &p, 301, &resp),
-            Err(vec![Reason::CorsPreflightStatus])
+            Err(reasons![Reason::CorsPreflightStatus])
         );
     }
 
@@ -1009,7 +1010,7 @@ mod tests {
         ]);
         assert_eq!(
             check_preflight(&r, &p, 204, &resp),
-            Err(vec![Reason::CorsNoAllowCredentials])
+            Err(reasons![Reason::CorsNoAllowCredentials])
         );
         let r = req(&o, "DELETE", &none, OMIT);
         assert_eq!(check_preflight(&r, &p, 204, &resp), Ok(()));
@@ -1023,7 +1024,7 @@ mod tests {
         let p = preflight_for(&r).unwrap();
         assert_eq!(
             check_preflight(&r, &p, 500, &Headers::new()),
-            Err(vec![
+            Err(reasons![
                 Reason::CorsNoAllowOrigin,
                 Reason::CorsNoAllowCredentials,
                 Reason::CorsPreflightStatus,
@@ -1042,14 +1043,14 @@ mod tests {
         let lower = ok_headers(&["Access-Control-Allow-Methods: put"]);
         assert_eq!(
             check_preflight(&r, &p, 200, &lower),
-            Err(vec![Reason::CorsMethodNotAllowed])
+            Err(reasons![Reason::CorsMethodNotAllowed])
         );
         let r = req(&o, "patch", &none, OMIT);
         let p = preflight_for(&r).unwrap();
         let upper = ok_headers(&["Access-Control-Allow-Methods: PATCH"]);
         assert_eq!(
             check_preflight(&r, &p, 200, &upper),
-            Err(vec![Reason::CorsMethodNotAllowed])
+            Err(reasons![Reason::CorsMethodNotAllowed])
         );
         let exact = ok_headers(&[
             "Access-Control-Allow-Methods: GET",
@@ -1069,7 +1070,7 @@ mod tests {
         let r = req(&o, "PUT", &none, INCLUDE);
         assert_eq!(
             check_preflight(&r, &p, 200, &resp),
-            Err(vec![Reason::CorsMethodNotAllowed])
+            Err(reasons![Reason::CorsMethodNotAllowed])
         );
     }
 
@@ -1094,12 +1095,12 @@ mod tests {
         let partial = ok_headers(&["Access-Control-Allow-Headers: x-custom"]);
         assert_eq!(
             check_preflight(&r, &p, 200, &partial),
-            Err(vec![Reason::CorsHeaderNotAllowed])
+            Err(reasons![Reason::CorsHeaderNotAllowed])
         );
         let star = ok_headers(&["Access-Control-Allow-Headers: *"]);
         assert_eq!(
             check_preflight(&r, &p, 200, &star),
-            Err(vec![Reason::CorsHeaderNotAllowed])
+            Err(reasons![Reason::CorsHeaderNotAllowed])
         );
         let r = req(&o, "POST", &headers, SAME);
         assert_eq!(check_preflight(&r, &p, 200, &star), Ok(()));
@@ -1115,7 +1116,7 @@ mod tests {
         let star = ok_headers(&["Access-Control-Allow-Headers: *"]);
         assert_eq!(
             check_preflight(&r, &p, 200, &star),
-            Err(vec![Reason::CorsHeaderNotAllowed])
+            Err(reasons![Reason::CorsHeaderNotAllowed])
         );
         assert!(relies_on_authorization_wildcard(&r, &p, 200, &star));
         let browsers = CorsOptions {
@@ -1126,7 +1127,7 @@ mod tests {
         let ri = req(&o, "GET", &headers, INCLUDE);
         assert_eq!(
             check_preflight_with(&ri, &p, 200, &star, browsers),
-            Err(vec![Reason::CorsHeaderNotAllowed])
+            Err(reasons![Reason::CorsHeaderNotAllowed])
         );
         assert!(!relies_on_authorization_wildcard(&ri, &p, 200, &star));
         let star_auth = ok_headers(&["Access-Control-Allow-Headers: *, Authorization"]);
@@ -1147,7 +1148,7 @@ mod tests {
         ]);
         assert_eq!(
             check_preflight(&r, &p, 200, &bad),
-            Err(vec![
+            Err(reasons![
                 Reason::CorsMethodNotAllowed,
                 Reason::CorsHeaderNotAllowed
             ])

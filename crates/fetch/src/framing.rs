@@ -27,6 +27,7 @@
 //! frame-ancestors ([`AncestorPaths::Ignore`]).
 
 use cookie_doctor_cookie::Reason;
+use cookie_doctor_cookie::{Reasons, reasons};
 use cookie_doctor_site::{Host, Origin, Scheme};
 
 use crate::headers::Headers;
@@ -609,7 +610,7 @@ pub fn check_framing(
     response: &Headers,
     response_origin: &Origin,
     ancestors: &[Origin],
-) -> Result<(), Vec<Reason>> {
+) -> Result<(), Reasons> {
     check_framing_with(
         response,
         response_origin,
@@ -627,16 +628,16 @@ pub fn check_framing_with(
     response_origin: &Origin,
     ancestors: &[Origin],
     options: FramingOptions,
-) -> Result<(), Vec<Reason>> {
+) -> Result<(), Reasons> {
     // CSP `#frame-ancestors-navigation-response` step 4 / HTML XFO step 1.
     if ancestors.is_empty() {
         return Ok(());
     }
     if !enforced_frame_ancestors(response).is_empty() {
         return check_frame_ancestors(response, response_origin, ancestors, options)
-            .map_err(|r| vec![r]);
+            .map_err(|r| reasons![r]);
     }
-    check_x_frame_options(response, response_origin, ancestors).map_err(|r| vec![r])
+    check_x_frame_options(response, response_origin, ancestors).map_err(|r| reasons![r])
 }
 
 #[cfg(test)]
@@ -677,7 +678,7 @@ mod tests {
             let resp = h(&[&format!("X-Frame-Options: {v}")]);
             assert_eq!(
                 check_framing(&resp, &o(APP), &[o(APP)]),
-                Err(vec![Reason::XfoDeny]),
+                Err(reasons![Reason::XfoDeny]),
                 "{v}"
             );
         }
@@ -690,16 +691,16 @@ mod tests {
         // Same-origin parent, cross-origin grandparent: blocked.
         assert_eq!(
             check_framing(&resp, &o(APP), &[o(APP), o("https://evil.example")]),
-            Err(vec![Reason::XfoSameOrigin])
+            Err(reasons![Reason::XfoSameOrigin])
         );
         // Same site is not same origin.
         assert_eq!(
             check_framing(&resp, &o(APP), &[o("https://www.app.example")]),
-            Err(vec![Reason::XfoSameOrigin])
+            Err(reasons![Reason::XfoSameOrigin])
         );
         assert_eq!(
             check_framing(&resp, &o(APP), &[o("http://app.example")]),
-            Err(vec![Reason::XfoSameOrigin])
+            Err(reasons![Reason::XfoSameOrigin])
         );
     }
 
@@ -731,7 +732,7 @@ mod tests {
         ] {
             assert_eq!(
                 check_framing(&h(&lines), &o(APP), &[o(APP)]),
-                Err(vec![Reason::XfoConflicting]),
+                Err(reasons![Reason::XfoConflicting]),
                 "{lines:?}"
             );
         }
@@ -755,13 +756,13 @@ mod tests {
         let resp = h(&["Content-Security-Policy: frame-ancestors 'none'"]);
         assert_eq!(
             check_framing(&resp, &o(APP), &[o(APP)]),
-            Err(vec![Reason::CspFrameAncestors])
+            Err(reasons![Reason::CspFrameAncestors])
         );
         // An empty directive is the same as 'none'.
         let empty = h(&["Content-Security-Policy: default-src 'self'; frame-ancestors"]);
         assert_eq!(
             check_framing(&empty, &o(APP), &[o(APP)]),
-            Err(vec![Reason::CspFrameAncestors])
+            Err(reasons![Reason::CspFrameAncestors])
         );
         // 'none' with other sources is ignored.
         assert!(fa("frame-ancestors 'none' 'self'").allows(&o(APP), &o(APP)));
@@ -783,11 +784,11 @@ mod tests {
         // Every ancestor must match: a partner frame inside another site is blocked.
         assert_eq!(
             check_framing(&resp, &o(APP), &[partner, o("https://other.example")]),
-            Err(vec![Reason::CspFrameAncestors])
+            Err(reasons![Reason::CspFrameAncestors])
         );
         assert_eq!(
             check_framing(&resp, &o(APP), &[o("http://partner.example")]),
-            Err(vec![Reason::CspFrameAncestors])
+            Err(reasons![Reason::CspFrameAncestors])
         );
     }
 
@@ -890,7 +891,7 @@ mod tests {
         };
         assert_eq!(
             check_framing(&resp, &o(APP), &[o("https://p.example")]),
-            Err(vec![Reason::CspFrameAncestors])
+            Err(reasons![Reason::CspFrameAncestors])
         );
         assert_eq!(
             check_framing_with(&resp, &o(APP), &[o("https://p.example")], firefox),
@@ -935,7 +936,7 @@ mod tests {
         // ...and blocks by its own rules (the reason is the CSP's, not XFO's).
         assert_eq!(
             check_framing(&resp, &o(APP), &[o("https://other.example")]),
-            Err(vec![Reason::CspFrameAncestors])
+            Err(reasons![Reason::CspFrameAncestors])
         );
     }
 
@@ -947,7 +948,7 @@ mod tests {
         ]);
         assert_eq!(
             check_framing(&resp, &o(APP), &[o("https://x.example")]),
-            Err(vec![Reason::XfoDeny])
+            Err(reasons![Reason::XfoDeny])
         );
         let only = h(&["Content-Security-Policy-Report-Only: frame-ancestors 'none'"]);
         assert_eq!(
@@ -964,7 +965,7 @@ mod tests {
         ]);
         assert_eq!(
             check_framing(&resp, &o(APP), &[o("https://x.example")]),
-            Err(vec![Reason::XfoSameOrigin])
+            Err(reasons![Reason::XfoSameOrigin])
         );
         // A non-ASCII directive is skipped whole (parse a serialized CSP step 2.2).
         let non_ascii = h(&[
@@ -973,7 +974,7 @@ mod tests {
         ]);
         assert_eq!(
             check_framing(&non_ascii, &o(APP), &[o(APP)]),
-            Err(vec![Reason::XfoDeny])
+            Err(reasons![Reason::XfoDeny])
         );
     }
 
@@ -985,12 +986,12 @@ mod tests {
         ]);
         assert_eq!(
             check_framing(&two_headers, &o(APP), &[o("https://x.example")]),
-            Err(vec![Reason::CspFrameAncestors])
+            Err(reasons![Reason::CspFrameAncestors])
         );
         let comma = h(&["Content-Security-Policy: frame-ancestors *, frame-ancestors 'self'"]);
         assert_eq!(
             check_framing(&comma, &o(APP), &[o("https://x.example")]),
-            Err(vec![Reason::CspFrameAncestors])
+            Err(reasons![Reason::CspFrameAncestors])
         );
         assert_eq!(check_framing(&comma, &o(APP), &[o(APP)]), Ok(()));
         // A policy without the directive does not block; one with it decides.

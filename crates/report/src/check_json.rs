@@ -204,7 +204,7 @@ fn push_str_value(out: &mut Vec<u8>, s: &str) {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use cookie_doctor_cookie::{Reason, SameSite};
+    use cookie_doctor_cookie::{Reason, Reasons, SameSite};
     use cookie_doctor_diagnose::check::DeploymentReport;
 
     #[test]
@@ -237,7 +237,7 @@ mod tests {
             partitioned: true,
             expires: Some(-5),
         };
-        let verdict = |reasons: Vec<Reason>| Verdict {
+        let verdict = |reasons: Reasons| Verdict {
             browser: "chrome".into(),
             context: "iframe\t".into(),
             stored: true,
@@ -275,8 +275,8 @@ mod tests {
             removed_existing,
             notes: vec!["a note".into(), "é".into()],
             verdicts: vec![
-                verdict(vec![]),
-                verdict(vec![Reason::SameSiteLax, Reason::ThirdPartyBlocked]),
+                verdict(Reasons::new()),
+                verdict(Reasons::from_slice(&[Reason::SameSiteLax, Reason::ThirdPartyBlocked])),
             ],
         })
         .collect();

@@ -175,7 +175,7 @@ pub fn render_summary(summary: &HarReplaySummary, style: Style) -> String {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    use cookie_doctor_cookie::Reason;
+    use cookie_doctor_cookie::{Reason, reasons};
 
     /// The whole text report for a recorded HAR (Chromium, a Lax session in a
     /// cross-site iframe).
@@ -216,7 +216,7 @@ mod tests {
             cookie: "sid".into(),
             browser_sent: true,
             model_sent: false,
-            model_reasons: vec![Reason::SameSiteLax],
+            model_reasons: reasons![Reason::SameSiteLax],
         };
         let text = render_finding(&f, Style::plain());
         assert!(text.contains("model mismatch — please report"), "{text}");

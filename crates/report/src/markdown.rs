@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use cookie_doctor_cookie::Reason;
+use cookie_doctor_cookie::Reasons;
 use cookie_doctor_diagnose::check::{CheckReport, CookieReport, Outcome};
 use cookie_doctor_diagnose::finding::{Finding, Safety, Severity};
 
@@ -111,7 +111,7 @@ fn render_cookie(out: &mut String, cookie: &CookieReport) {
         out.push_str(":-:|");
     }
     out.push('\n');
-    let mut legend: Vec<Reason> = Vec::new();
+    let mut legend: Reasons = Reasons::new();
     for browser in browsers {
         let _ = write!(out, "| {} |", escape_cell(browser));
         for (context, _) in CONTEXT_COLUMNS {
@@ -272,6 +272,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use std::collections::BTreeMap;
 
+    use cookie_doctor_cookie::Reason;
     use cookie_doctor_diagnose::check::{DeploymentReport, StoredAs, Verdict};
     use cookie_doctor_diagnose::finding::{Edit, Fix};
 
@@ -289,7 +290,7 @@ mod tests {
             context: context.to_string().into(),
             stored,
             sent,
-            reasons: reasons.to_vec(),
+            reasons: reasons.into(),
         }
     }
 

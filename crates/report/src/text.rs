@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use cookie_doctor_cookie::{Reason, ReasonInfo};
+use cookie_doctor_cookie::{ReasonInfo, Reasons};
 use cookie_doctor_diagnose::check::{CheckReport, CookieReport, Outcome, StoredAs};
 use cookie_doctor_diagnose::finding::{Safety, Severity};
 use cookie_doctor_diagnose::site::SiteReport;
@@ -90,7 +90,7 @@ fn render_matrix(out: &mut String, cookie: &CookieReport, style: Style) {
             browsers.push(&v.browser);
         }
     }
-    let mut legend: Vec<Reason> = Vec::new();
+    let mut legend: Reasons = Reasons::new();
     let width = browsers.iter().map(|b| b.len()).max().unwrap_or(0).max(8);
     let _ = write!(out, "\n    {:width$}", "");
     for (_, label) in CONTEXT_COLUMNS {

@@ -147,7 +147,7 @@ fn verdict(
         context: context.to_string().into(),
         stored,
         sent,
-        reasons,
+        reasons: reasons.into(),
     }
 }
 

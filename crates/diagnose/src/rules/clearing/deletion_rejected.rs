@@ -1,7 +1,7 @@
 //! `deletion-rejected`: browsers refuse the deletion line itself, so nothing
 //! is cleared.
 
-use cookie_doctor_cookie::{Prefix, PrefixRequirement, Reason};
+use cookie_doctor_cookie::{Prefix, PrefixRequirement, Reason, Reasons};
 
 use crate::finding::{Edit, Finding, Fix, Safety, Severity};
 use crate::fix::CookieLine;
@@ -39,7 +39,7 @@ impl Rule for DeletionRejected {
                 continue;
             }
             let mut browsers = Vec::new();
-            let mut reasons: Vec<Reason> = Vec::new();
+            let mut reasons: Reasons = Reasons::new();
             for profile in cx.profiles {
                 let refused = refused(cx, index, &profile.name);
                 if refused.is_empty() {

@@ -11,7 +11,7 @@
 mod deletion_does_not_match;
 mod deletion_rejected;
 
-use cookie_doctor_cookie::{Prefix, PrefixRequirement, Reason, Time, parse_set_cookie};
+use cookie_doctor_cookie::{Prefix, PrefixRequirement, Reason, Reasons, Time, parse_set_cookie};
 use cookie_doctor_engine::SetCookieTrace;
 
 use super::{Rule, RuleContext};
@@ -92,10 +92,10 @@ pub fn same_site_trace<'a>(
 
 /// Whether line `index` was refused in `browser` (its reasons, empty when it
 /// was accepted).
-pub fn refused(cx: &RuleContext<'_>, index: usize, browser: &str) -> Vec<Reason> {
-    same_site_trace(cx, index, browser).map_or_else(Vec::new, |t| {
+pub fn refused(cx: &RuleContext<'_>, index: usize, browser: &str) -> Reasons {
+    same_site_trace(cx, index, browser).map_or_else(Reasons::new, |t| {
         if t.stored {
-            Vec::new()
+            Reasons::new()
         } else {
             t.reasons.clone()
         }

@@ -296,11 +296,7 @@ pub fn replace_fix(index: usize, fixed: &CookieLine, safety: Safety, reason: &st
 /// `browser, browser (reason, reason)` grouped by identical reasons, groups
 /// joined with `; `.
 pub fn describe_cells<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> String {
-    group(
-        cells
-            .into_iter()
-            .map(|c| (&*c.browser, codes(&c.reasons))),
-    )
+    group(cells.into_iter().map(|c| (&*c.browser, codes(&c.reasons))))
 }
 
 /// The distinct codes of some reasons, in order.

@@ -3,7 +3,7 @@
 //! jar (Firefox Total Cookie Protection, CHIPS) — with the options and their
 //! trade-offs.
 
-use cookie_doctor_cookie::Reason;
+use cookie_doctor_cookie::{Reason, Reasons};
 
 use crate::finding::{Finding, Safety, Severity};
 use crate::matrix::{Cell, Context};
@@ -74,7 +74,7 @@ impl Rule for ThirdPartyCookiesInEmbed {
                 }
                 // Browsers that refuse the cookie in the context are said above.
                 // A top-level login only matters for a session-like cookie.
-                let invisible: Vec<(String, Vec<Reason>)> = if is_session_like(name) {
+                let invisible: Vec<(String, Reasons)> = if is_session_like(name) {
                     top_level_invisible(cx, index, *ctx)
                 } else {
                     Vec::new()
@@ -170,7 +170,7 @@ fn top_level_invisible(
     cx: &RuleContext<'_>,
     index: usize,
     context: Context,
-) -> Vec<(String, Vec<Reason>)> {
+) -> Vec<(String, Reasons)> {
     let mut out = Vec::new();
     for profile in cx.profiles {
         let Some(id) = set_trace(cx, index, Context::SameSite, &profile.name)
@@ -196,7 +196,7 @@ fn top_level_invisible(
         {
             continue;
         }
-        let mut reasons: Vec<Reason> = Vec::new();
+        let mut reasons: Reasons = Reasons::new();
         for e in request
             .excluded
             .iter()

@@ -23,7 +23,7 @@ mod reflects_any_origin;
 mod wildcard_lists_with_credentials;
 mod wildcard_with_credentials;
 
-use cookie_doctor_cookie::Reason;
+use cookie_doctor_cookie::{Reason, Reasons};
 use cookie_doctor_fetch::Headers;
 use cookie_doctor_fetch::cors::{CorsRequest, CredentialsMode, cors_check};
 use cookie_doctor_site::Origin;
@@ -76,7 +76,7 @@ pub fn allow_origin(headers: &Headers) -> Option<String> {
 
 /// Fetch "CORS check" for a credentialed `GET` from `caller` (what
 /// `fetch(url, {credentials: "include"})` does), on the declared headers.
-pub fn check_for(cx: &RuleContext<'_>, caller: &Origin) -> Vec<Reason> {
+pub fn check_for(cx: &RuleContext<'_>, caller: &Origin) -> Reasons {
     let none = Headers::new();
     let req = CorsRequest {
         origin: caller,
