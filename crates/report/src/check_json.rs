@@ -276,7 +276,10 @@ mod tests {
             notes: vec!["a note".into(), "é".into()],
             verdicts: vec![
                 verdict(Reasons::new()),
-                verdict(Reasons::from_slice(&[Reason::SameSiteLax, Reason::ThirdPartyBlocked])),
+                verdict(Reasons::from_slice(&[
+                    Reason::SameSiteLax,
+                    Reason::ThirdPartyBlocked,
+                ])),
             ],
         })
         .collect();
