@@ -487,7 +487,10 @@ impl CookieJar {
                 // and is host-equal to host, set host-only") and Chromium
                 // (`GetCookieDomainWithString`) make it host-only, which is what the
                 // browser reports. Retrieval is the same either way.
-                if attr == request_host || format!("[{attr}]") == request_host {
+                let bracketed = request_host
+                    .strip_prefix('[')
+                    .and_then(|h| h.strip_suffix(']'));
+                if attr == request_host || bracketed == Some(&*attr) {
                     (Cow::Borrowed(request_host), true)
                 } else {
                     reasons.push(Reason::DomainMismatch);
@@ -881,7 +884,8 @@ impl CookieJar {
         let mut request_site: Option<Arc<str>> = None;
 
         // (index, path length, creation, sequence) of each cookie to send.
-        let mut sent: Vec<(usize, usize, Time, u64)> = Vec::with_capacity(self.cookies.len());
+        let mut sent: smallvec::SmallVec<[(usize, usize, Time, u64); 8]> =
+            smallvec::SmallVec::new();
         for (index, cookie) in self.cookies.iter().enumerate() {
             let mut reasons = Reasons::new();
             // Step 2, first bullet: host-only cookies need an identical host; domain

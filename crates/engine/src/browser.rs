@@ -6,6 +6,8 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use cookie_doctor_cookie::{
     Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason, Reasons,
     SetCookie, Time, is_safe_method, parse_set_cookie, reasons,
@@ -195,6 +197,10 @@ impl Responses {
     }
 }
 
+/// A frame and its ancestors up to the top-level one (as indices into the
+/// frame tree): rarely more than a few, so kept off the heap.
+type FrameChain = SmallVec<[usize; 4]>;
+
 /// A document in the frame tree.
 #[derive(Clone, Debug)]
 struct Frame {
@@ -383,8 +389,8 @@ impl<'a> Browser<'a> {
     }
 
     /// The frame, then each ancestor up to the top-level document.
-    fn chain_from(&self, frame: usize) -> Vec<usize> {
-        let mut chain = Vec::new();
+    fn chain_from(&self, frame: usize) -> FrameChain {
+        let mut chain = FrameChain::new();
         let mut at = Some(frame);
         while let Some(i) = at {
             if chain.len() > self.frames.len() {
@@ -1096,11 +1102,11 @@ impl<'a> Browser<'a> {
         redirects: &[Site],
     ) -> RequestContext {
         let chain_frames = match plan.kind {
-            Kind::TopNavigation => Vec::new(),
+            Kind::TopNavigation => FrameChain::new(),
             Kind::FrameNavigation { container } => self.chain_from(container),
             Kind::Subresource { client } => self.chain_from(client),
         };
-        let chain: Vec<&Site> = chain_frames
+        let chain: SmallVec<[&Site; 4]> = chain_frames
             .iter()
             .filter_map(|i| self.frames.get(*i).map(|f| &f.site))
             .collect();
