@@ -16,6 +16,8 @@
 # and a rate this machine can serve) over up to 500 connections; there p99 is
 # the service time plus whatever queue builds when the offered rate is above
 # what the machine can serve.
+# Each run also prints the server's CPU time per analysis and the load tool's
+# (oha shares the two cores).
 # Traffic goes only to 127.0.0.1; each run is bounded in time and stops itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -94,14 +96,28 @@ run_oha() {
   fi
   local cpu_before cpu_after
   cpu_before="$(server_cpu)"
-  "$oha_bin" --no-tui -z "${secs}s" -w -c "$conns" "${limit[@]}" -m POST -H 'Content-Type: application/json' \
-    -D "$work/body.json" --output-format json "$endpoint" >"$work/oha-$conns${rate:+-$rate}.json"
+  # In a subshell whose only child is oha, `times` then reports oha's own CPU
+  # time (its second line: children's user and system time): the load tool
+  # runs on the same two cores, so its share belongs in the budget.
+  (
+    "$oha_bin" --no-tui -z "${secs}s" -w -c "$conns" "${limit[@]}" -m POST -H 'Content-Type: application/json' \
+      -D "$work/body.json" --output-format json "$endpoint" >"$work/oha-$conns${rate:+-$rate}.json"
+    times >"$work/oha-times"
+  )
   cpu_after="$(server_cpu)"
-  python3 - "$work/oha-$conns${rate:+-$rate}.json" "$label" "$cpu_before" "$cpu_after" "$ticks" <<'PY'
-import json, sys
+  python3 - "$work/oha-$conns${rate:+-$rate}.json" "$label" "$cpu_before" "$cpu_after" "$ticks" "$work/oha-times" <<'PY'
+import json, re, sys
 d = json.load(open(sys.argv[1]))
 (u0, s0), (u1, s1) = (map(int, a.split()) for a in sys.argv[3:5])
 tick_us = 1e6 / float(sys.argv[5])
+def seconds(text):
+    m = re.fullmatch(r"(\d+)m([\d.]+)s", text)
+    return int(m.group(1)) * 60 + float(m.group(2)) if m else None
+try:
+    children = open(sys.argv[6]).read().split("\n")[1].split()
+    tool = [seconds(t) for t in children[:2]]
+except (OSError, IndexError):
+    tool = [None, None]
 s = d.get("summary", {})
 pct = d.get("latencyPercentiles", {})
 codes = d.get("statusCodeDistribution", {})
@@ -114,6 +130,8 @@ rps = s.get("requestsPerSec", 0.0)
 cpu = ""
 if ok and (u1 > u0 or s1 > s0):
     cpu = f"  server CPU per analysis: user {(u1 - u0) * tick_us / ok:.0f} µs, system {(s1 - s0) * tick_us / ok:.0f} µs"
+    if None not in tool:
+        cpu += f"; oha {(tool[0] + tool[1]) * 1e6 / ok:.0f} µs"
 print(f"  {sys.argv[2]:>16}: {rps:8.1f} analyses/s  p50 {ms(pct.get('p50'))}  p99 {ms(pct.get('p99'))}  "
       f"ok {ok}  non-200 {bad}  errors {errors}" + (f" ({kinds})" if kinds else "") + cpu)
 PY
