@@ -371,6 +371,14 @@ impl<'a> Browser<'a> {
         cookies::knobs(self.profile)
     }
 
+    /// The origin of `url`, from the run's table when it names the URL.
+    fn origin_of(&self, url: &Url) -> Option<Origin> {
+        match self.responses.sites.get(url.as_str()) {
+            Some((origin, _)) => Some(origin.clone()),
+            None => Origin::of_url(url).ok(),
+        }
+    }
+
     fn site_of(&self, url: &Url) -> Option<(Origin, Site)> {
         match self.responses.sites.get(url.as_str()) {
             Some(known) => Some(known.clone()),
@@ -818,7 +826,7 @@ impl<'a> Browser<'a> {
         // method or headers are not safelisted.
         let mut cors_for_main: Option<(bool, Reasons)> = None;
         if let (Some(headers), Some(origin)) = (&plan.cors_headers, &client_origin) {
-            let cross_origin = Origin::of_url(&plan.url).map_or(true, |o| o != *origin);
+            let cross_origin = self.origin_of(&plan.url).is_none_or(|o| o != *origin);
             if cross_origin {
                 let request = CorsRequest {
                     origin,
@@ -1055,7 +1063,7 @@ impl<'a> Browser<'a> {
         // Framing (HTML "check a navigation response's adherence to
         // X-Frame-Options" and CSP frame-ancestors) for frame navigations.
         if let Kind::FrameNavigation { container } = plan.kind
-            && let Ok(response_origin) = Origin::of_url(&plan.url)
+            && let Some(response_origin) = self.origin_of(&plan.url)
         {
             let ancestors: Vec<Origin> = self
                 .chain_from(container)
@@ -1461,15 +1469,18 @@ impl<'a> Browser<'a> {
             .iter()
             .filter(|c| !c.is_expired(self.now))
             .map(|c| JarCookie {
-                name: c.name_str().into_owned(),
+                name: c.name_text().clone(),
                 value: c.value_str().into_owned(),
-                domain: c.domain.to_string(),
+                domain: c.domain.clone(),
                 host_only: c.host_only,
-                path: c.path_str().into_owned(),
+                path: c.path_text().clone(),
                 secure: c.secure,
                 http_only: c.http_only,
-                same_site: c.same_site.as_str().into(),
-                partition: c.partition.as_ref().map(|p| p.top_level_site.serialized()),
+                same_site: Cow::Borrowed(c.same_site.as_str()),
+                partition: c
+                    .partition
+                    .as_ref()
+                    .map(|p| p.top_level_site.text().clone()),
                 expires: c.expiry.map(|e| e.since(c.last_set)),
             })
             .collect();

@@ -187,27 +187,28 @@ pub struct ExpectResult {
     pub actual: Option<String>,
 }
 
-/// A cookie in the jar at the end of a run.
+/// A cookie in the jar at the end of a run. Its texts share the jar's
+/// (`Arc<str>`, static names) instead of copying them.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct JarCookie {
     /// Name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Value.
     pub value: String,
     /// Domain (no leading dot).
-    pub domain: String,
+    pub domain: Arc<str>,
     /// Host-only.
     pub host_only: bool,
     /// Path.
-    pub path: String,
+    pub path: Arc<str>,
     /// Secure.
     pub secure: bool,
     /// HttpOnly.
     pub http_only: bool,
     /// `strict`, `lax`, `none` or `unspecified`.
-    pub same_site: String,
+    pub same_site: Cow<'static, str>,
     /// The partition's top-level site, `null` when unpartitioned.
-    pub partition: Option<String>,
+    pub partition: Option<Arc<str>>,
     /// Seconds from the last write to expiry, `null` for a session cookie.
     pub expires: Option<i64>,
 }

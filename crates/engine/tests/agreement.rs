@@ -217,11 +217,10 @@ fn compare(golden: &Golden, run: &Run) -> Vec<(String, bool, String)> {
             ));
         }
     }
-    let key = |name: &str, domain: &str, path: &str, partition: &Option<String>| {
+    let key = |name: &str, domain: &str, path: &str, partition: Option<&str>| {
         format!(
             "jar {name}@{domain}{path}{}",
             partition
-                .as_ref()
                 .map(|p| format!(" partition {p}"))
                 .unwrap_or_default()
         )
@@ -229,12 +228,12 @@ fn compare(golden: &Golden, run: &Run) -> Vec<(String, bool, String)> {
     let golden_jar: BTreeMap<String, &GoldenCookie> = grun
         .jar
         .iter()
-        .map(|c| (key(&c.name, &c.domain, &c.path, &c.partition), c))
+        .map(|c| (key(&c.name, &c.domain, &c.path, c.partition.as_deref()), c))
         .collect();
     let engine_jar: BTreeMap<String, &JarCookie> = run
         .jar
         .iter()
-        .map(|c| (key(&c.name, &c.domain, &c.path, &c.partition), c))
+        .map(|c| (key(&c.name, &c.domain, &c.path, c.partition.as_deref()), c))
         .collect();
     let keys: BTreeSet<&String> = golden_jar.keys().chain(engine_jar.keys()).collect();
     for k in keys {
