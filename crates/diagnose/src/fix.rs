@@ -2,17 +2,21 @@
 //! fix does not touch (order, spelling, unknown attributes), and the same cookie
 //! as a structured [`CookieSpec`] for framework snippets.
 
+use std::sync::Arc;
+
 /// One attribute as written: its name and, if it had `=`, its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Attribute {
-    name: String,
-    value: Option<String>,
+    name: Arc<str>,
+    value: Option<Arc<str>>,
 }
 
-/// A Set-Cookie line that a fix can edit.
+/// A Set-Cookie line that a fix can edit. Its pieces are shared text: the
+/// rules copy a line for each fix they try (several per line and check), and
+/// a copy then costs one list, not a string per attribute.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CookieLine {
-    pair: String,
+    pair: Arc<str>,
     attributes: Vec<Attribute>,
 }
 
@@ -22,17 +26,17 @@ impl CookieLine {
     pub fn parse(line: &str) -> CookieLine {
         let line = strip_header_name(line);
         let mut parts = line.split(';');
-        let pair = parts.next().unwrap_or_default().trim().to_string();
+        let pair = Arc::from(parts.next().unwrap_or_default().trim());
         let attributes = parts
             .map(str::trim)
             .filter(|a| !a.is_empty())
             .map(|a| match a.split_once('=') {
                 Some((n, v)) => Attribute {
-                    name: n.trim().to_string(),
-                    value: Some(v.trim().to_string()),
+                    name: Arc::from(n.trim()),
+                    value: Some(Arc::from(v.trim())),
                 },
                 None => Attribute {
-                    name: a.to_string(),
+                    name: Arc::from(a),
                     value: None,
                 },
             })
@@ -49,12 +53,12 @@ impl CookieLine {
     pub fn value(&self) -> &str {
         self.pair
             .split_once('=')
-            .map_or(self.pair.as_str(), |(_, v)| v.trim())
+            .map_or(&*self.pair, |(_, v)| v.trim())
     }
 
     /// Replaces the value.
     pub fn set_value(&mut self, value: &str) {
-        self.pair = format!("{}={value}", self.name());
+        self.pair = format!("{}={value}", self.name()).into();
     }
 
     /// The last value of an attribute (case-insensitive name): `Some(None)` for a
@@ -76,8 +80,8 @@ impl CookieLine {
     /// one's place, in the canonical spelling given), or appends it.
     pub fn set(&mut self, name: &str, value: Option<&str>) {
         let new = Attribute {
-            name: name.to_string(),
-            value: value.map(str::to_string),
+            name: Arc::from(name),
+            value: value.map(Arc::from),
         };
         match self
             .attributes

@@ -338,22 +338,37 @@ pub fn group<'a>(items: impl IntoIterator<Item = (&'a str, Vec<&'static str>)>) 
 
 /// Evidence lines for cells: `context browser: stored ✓/✗ sent ✓/✗ [reasons]`.
 pub fn cell_evidence<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> Vec<String> {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
     cells
         .into_iter()
         .map(|c| {
-            let reasons = codes(&c.reasons);
-            format!(
-                "{} in {}: stored {}, sent {}{}",
+            // `{context} in {browser}: stored {yes|no}, sent {yes|no}` and the
+            // distinct reason codes in parentheses, written into one string.
+            let mut line = String::with_capacity(64);
+            for part in [
                 c.context.as_str(),
-                c.browser,
-                if c.stored { "yes" } else { "no" },
-                if c.sent { "yes" } else { "no" },
-                if reasons.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", reasons.join(", "))
+                " in ",
+                &c.browser,
+                ": stored ",
+                yes_no(c.stored),
+                ", sent ",
+                yes_no(c.sent),
+            ] {
+                line.push_str(part);
+            }
+            let mut written = 0usize;
+            for (i, r) in c.reasons.iter().enumerate() {
+                if c.reasons.iter().take(i).any(|p| p.code() == r.code()) {
+                    continue;
                 }
-            )
+                line.push_str(if written == 0 { " (" } else { ", " });
+                line.push_str(r.code());
+                written += 1;
+            }
+            if written > 0 {
+                line.push(')');
+            }
+            line
         })
         .collect()
 }
