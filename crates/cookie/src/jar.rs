@@ -3,6 +3,8 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 use cookie_doctor_site::{Host, PublicSuffixList, domain_match};
 
 use crate::parse::{PathAttribute, SameSite, SetCookie, parse_set_cookie};
@@ -884,8 +886,7 @@ impl CookieJar {
         let mut request_site: Option<Arc<str>> = None;
 
         // (index, path length, creation, sequence) of each cookie to send.
-        let mut sent: smallvec::SmallVec<[(usize, usize, Time, u64); 8]> =
-            smallvec::SmallVec::new();
+        let mut sent: SmallVec<[(usize, usize, Time, u64); 8]> = SmallVec::new();
         for (index, cookie) in self.cookies.iter().enumerate() {
             let mut reasons = Reasons::new();
             // Step 2, first bullet: host-only cookies need an identical host; domain

@@ -301,13 +301,16 @@ pub fn describe_cells<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> String {
 
 /// The distinct codes of some reasons, in order.
 pub fn codes(reasons: &[Reason]) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for r in reasons {
-        if !out.contains(&r.code()) {
-            out.push(r.code());
-        }
-    }
-    out
+    distinct_codes(reasons).collect()
+}
+
+/// [`codes`] without collecting them: each code at its first occurrence.
+fn distinct_codes(reasons: &[Reason]) -> impl Iterator<Item = &'static str> + '_ {
+    reasons
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| !reasons.iter().take(*i).any(|p| p.code() == r.code()))
+        .map(|(_, r)| r.code())
 }
 
 /// Groups `(browser, reason codes)` by identical codes: `a, b (x, y); c`.
@@ -357,12 +360,9 @@ pub fn cell_evidence<'a>(cells: impl IntoIterator<Item = &'a Cell>) -> Vec<Strin
                 line.push_str(part);
             }
             let mut written = 0usize;
-            for (i, r) in c.reasons.iter().enumerate() {
-                if c.reasons.iter().take(i).any(|p| p.code() == r.code()) {
-                    continue;
-                }
+            for code in distinct_codes(&c.reasons) {
                 line.push_str(if written == 0 { " (" } else { ", " });
-                line.push_str(r.code());
+                line.push_str(code);
                 written += 1;
             }
             if written > 0 {
