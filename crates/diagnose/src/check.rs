@@ -236,6 +236,7 @@ pub fn findings(
         probes: Default::default(),
         probes_batched: Default::default(),
         deletions: Default::default(),
+        removals: Default::default(),
     };
     run_all(&cx)
 }

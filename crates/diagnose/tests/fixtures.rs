@@ -197,6 +197,7 @@ fn findings_with(lines: &[String], deployment: &Deployment, batched: bool) -> St
         probes: Default::default(),
         probes_batched: std::cell::Cell::new(!batched),
         deletions: Default::default(),
+        removals: Default::default(),
     };
     serde_json::to_string_pretty(&run_all(&cx)).unwrap()
 }

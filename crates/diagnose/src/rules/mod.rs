@@ -72,6 +72,9 @@ pub struct RuleContext<'a> {
     /// Per line, whether it deletes its cookie (`cookies::is_deletion`),
     /// worked out once: most rules ask.
     pub deletions: std::cell::OnceCell<Vec<bool>>,
+    /// Per line, whether it removes its cookie as the clearing rules read it
+    /// (`clearing::is_deletion`), worked out once.
+    pub removals: std::cell::OnceCell<Vec<bool>>,
 }
 
 impl RuleContext<'_> {

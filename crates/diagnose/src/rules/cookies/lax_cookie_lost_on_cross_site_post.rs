@@ -6,7 +6,7 @@ use crate::finding::{Finding, Safety, Severity};
 use crate::matrix::{Cell, Context};
 use crate::rules::{Rule, RuleContext, RuleDoc};
 
-use super::samesite_blocks_declared_use::analyse;
+use super::samesite_blocks_declared_use;
 use super::{
     SameSiteAttr, cell_evidence, is_deletion, is_same_site_reason, is_session_like, replace_fix,
     same_site,
@@ -61,7 +61,7 @@ impl Rule for LaxCookieLostOnCrossSitePost {
             if !matches!(attr, SameSiteAttr::Lax | SameSiteAttr::Unspecified)
                 || !(state_like || (callback && is_session_like(name)))
                 || is_deletion(cx, index)
-                || analyse(cx, index).is_some()
+                || samesite_blocks_declared_use::applies(cx, index)
             {
                 continue;
             }

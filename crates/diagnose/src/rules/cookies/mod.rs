@@ -152,10 +152,7 @@ fn interacts(cx: &RuleContext<'_>, index: usize, fixed: &CookieLine) -> bool {
 
 /// The declared contexts probes run in.
 fn probe_contexts(cx: &RuleContext<'_>) -> Vec<Context> {
-    samesite_blocks_declared_use::declared_contexts(cx)
-        .into_iter()
-        .map(|(c, _)| c)
-        .collect()
+    samesite_blocks_declared_use::declared_context_kinds(cx).collect()
 }
 
 /// The cells of line `index` in the declared contexts (the iframe of

@@ -7,7 +7,7 @@ use crate::finding::{Finding, Safety, Severity};
 use crate::matrix::{Cell, Context};
 use crate::rules::{Rule, RuleContext, RuleDoc, browsers_where};
 
-use super::samesite_blocks_declared_use::analyse;
+use super::samesite_blocks_declared_use;
 use super::{
     SameSiteAttr, cell_evidence, describe_cells, is_deletion, is_same_site_reason, replace_fix,
     same_site,
@@ -83,7 +83,9 @@ impl Rule for PartitionedMisconfigured {
                 });
                 continue;
             }
-            if same_site(line) == SameSiteAttr::None || analyse(cx, index).is_some() {
+            if same_site(line) == SameSiteAttr::None
+                || samesite_blocks_declared_use::applies(cx, index)
+            {
                 // Right, or samesite-blocks-declared-use already says it for the declared embed.
                 continue;
             }

@@ -29,6 +29,17 @@ pub static DOC: RuleDoc = RuleDoc {
 /// The rule.
 pub struct SameSiteBlocksDeclaredUse;
 
+/// The declared cross-site contexts: the iframe of `--embedded-in`, the
+/// credentialed fetch of `--called-from`.
+pub fn declared_context_kinds(cx: &RuleContext<'_>) -> impl Iterator<Item = Context> + Clone {
+    [
+        cx.embed_declared().then_some(Context::Iframe),
+        cx.callers_declared().then_some(Context::FetchInclude),
+    ]
+    .into_iter()
+    .flatten()
+}
+
 /// The declared cross-site contexts: (context, how to name it).
 pub fn declared_contexts(cx: &RuleContext<'_>) -> Vec<(Context, String)> {
     let mut out = Vec::new();
@@ -58,29 +69,43 @@ pub struct Analysis {
     pub remaining: Vec<Cell>,
 }
 
+/// Whether line `index` is in scope and SameSite is among what keeps it out
+/// of a declared context: the test of [`first_fix`], without its copies.
+fn blocked_by_same_site(cx: &RuleContext<'_>, index: usize) -> bool {
+    let Some(line) = cx.cookies.get(index) else {
+        return false;
+    };
+    if is_deletion(cx, index) || (same_site(line) == SameSiteAttr::None && !line.has("Secure")) {
+        // Deletions are not meant to travel; None without Secure has its own rule.
+        return false;
+    }
+    declared_context_kinds(cx).any(|ctx| {
+        cx.cells_in(index, ctx)
+            .any(|c| !works(c) && c.reasons.iter().any(|r| is_same_site_reason(*r)))
+    })
+}
+
+/// Whether the rule finds something for line `index` (what [`analyse`]
+/// returns `Some` for), without running its probes.
+pub fn applies(cx: &RuleContext<'_>, index: usize) -> bool {
+    blocked_by_same_site(cx, index)
+}
+
 /// The first step of [`analyse`]: the declared contexts, the cells failing
 /// there and the line with `SameSite=None; Secure` — `None` when the line is
 /// out of scope or SameSite is not what stops it.
 fn first_fix(cx: &RuleContext<'_>, index: usize) -> Option<(Vec<Context>, Vec<Cell>, CookieLine)> {
-    let line = cx.cookies.get(index)?;
-    let attr = same_site(line);
-    if is_deletion(cx, index) || (attr == SameSiteAttr::None && !line.has("Secure")) {
-        // Deletions are not meant to travel; None without Secure has its own rule.
+    if !blocked_by_same_site(cx, index) {
         return None;
     }
-    let contexts: Vec<Context> = declared_contexts(cx).into_iter().map(|(c, _)| c).collect();
+    let line = cx.cookies.get(index)?;
+    let contexts: Vec<Context> = declared_context_kinds(cx).collect();
     let failing: Vec<Cell> = contexts
         .iter()
         .flat_map(|ctx| cx.cells_in(index, *ctx))
         .filter(|c| !works(c))
         .cloned()
         .collect();
-    if !failing
-        .iter()
-        .any(|c| c.reasons.iter().any(|r| is_same_site_reason(*r)))
-    {
-        return None;
-    }
     let mut fixed = line.clone();
     fixed.set("SameSite", Some("None"));
     fixed.set_flag("Secure");

@@ -6,7 +6,7 @@ use crate::finding::{Finding, Safety, Severity};
 use crate::matrix::{Cell, Context};
 use crate::rules::{Rule, RuleContext, RuleDoc, add_browser};
 
-use super::samesite_blocks_declared_use::analyse;
+use super::samesite_blocks_declared_use;
 use super::{
     SameSiteAttr, is_deletion, is_same_site_reason, is_third_party_blocked, replace_fix, same_site,
 };
@@ -37,7 +37,7 @@ impl Rule for SameSiteUnspecifiedInconsistent {
         for (index, line) in cx.cookies.iter().enumerate() {
             if same_site(line) != SameSiteAttr::Unspecified
                 || is_deletion(cx, index)
-                || analyse(cx, index).is_some()
+                || samesite_blocks_declared_use::applies(cx, index)
             {
                 continue;
             }

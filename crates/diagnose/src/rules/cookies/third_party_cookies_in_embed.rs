@@ -9,7 +9,7 @@ use crate::finding::{Finding, Safety, Severity};
 use crate::matrix::{Cell, Context};
 use crate::rules::{Rule, RuleContext, RuleDoc, add_browser};
 
-use super::samesite_blocks_declared_use::{analyse, declared_contexts};
+use super::samesite_blocks_declared_use::{self, declared_contexts};
 use super::{
     SameSiteAttr, cell_evidence, codes, describe_cells, group, is_deletion, is_session_like,
     is_third_party_blocked, replace_fix, same_site, set_trace, works,
@@ -49,7 +49,7 @@ impl Rule for ThirdPartyCookiesInEmbed {
             if same_site(line) != SameSiteAttr::None
                 || !line.has("Secure")
                 || is_deletion(cx, index)
-                || analyse(cx, index).is_some()
+                || samesite_blocks_declared_use::applies(cx, index)
             {
                 continue;
             }
