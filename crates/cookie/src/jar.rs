@@ -372,6 +372,12 @@ impl CookieJar {
         }
     }
 
+    /// Whether the jar holds a partitioned cookie (CHIPS, or a third-party
+    /// cookie a browser partitions).
+    pub fn has_partitioned(&self) -> bool {
+        self.cookies.iter().any(|c| c.partition.is_some())
+    }
+
     /// RFC 6265bis §5.7 "Storage Model": the steps after parsing.
     pub fn store(
         &mut self,

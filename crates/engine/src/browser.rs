@@ -14,10 +14,10 @@ use cookie_doctor_cookie::{
 };
 use cookie_doctor_fetch::{
     ContextKnobs, CorsRequest, CredentialsMode, Headers, RequestContext, RequestShape, cors,
-    framing, request_context,
+    framing, request_context, third_party,
 };
 use cookie_doctor_inputs::{Credentials, Expect, LoadAs, Scenario, Step, StepKind};
-use cookie_doctor_profiles::{Profile, StorageAccessScope};
+use cookie_doctor_profiles::{Profile, StorageAccessScope, ThirdPartyCookies, WatchedKnobs};
 use cookie_doctor_site::{Origin, PublicSuffixList, Site};
 use url::Url;
 
@@ -97,6 +97,14 @@ impl<'r> ParsedSetCookies<'r> {
                 })
                 .collect(),
         }
+    }
+
+    /// Whether a response has a `Partitioned` line.
+    pub(crate) fn any_partitioned(&self) -> bool {
+        self.per_entry
+            .iter()
+            .flatten()
+            .any(|(_, parsed)| parsed.as_ref().is_ok_and(|p| p.partitioned))
     }
 
     /// The Set-Cookie lines of a response, in header order.
@@ -275,11 +283,11 @@ pub(crate) struct Browser<'a> {
     store_response_cookies: bool,
     /// The clock at the start (a rider replays its steps from there).
     start: Time,
-    /// A decision since the last [`Browser::take_third_party_cookies_read`]
-    /// may have read the profile's `third_party_cookies` knob (see
-    /// `cookies::partition_reads_third_party_cookies` and
-    /// `cookies::reads_third_party_cookies_on_access`).
-    third_party_cookies_read: Cell<bool>,
+    /// The watched knobs a decision since the last
+    /// [`Browser::take_knobs_read`] may have read (see [`WatchedKnobs`]; for
+    /// `third_party_cookies`, `cookies::partition_reads_third_party_cookies`
+    /// and `cookies::reads_third_party_cookies_on_access`).
+    knobs_read: Cell<WatchedKnobs>,
 }
 
 impl<'a> Browser<'a> {
@@ -302,7 +310,7 @@ impl<'a> Browser<'a> {
             grants: Vec::new(),
             store_response_cookies: true,
             start,
-            third_party_cookies_read: Cell::new(false),
+            knobs_read: Cell::new(WatchedKnobs::NONE),
         }
     }
 
@@ -313,26 +321,37 @@ impl<'a> Browser<'a> {
     }
 
     /// This browser's state under `profile`: only for a profile whose knobs
-    /// differ from this one's in `third_party_cookies` alone, before a step
-    /// that may read it (the state so far is what `profile` would have).
+    /// differ from this one's in watched knobs alone, none of them read so far
+    /// (the state so far is what `profile` would have).
     pub(crate) fn with_profile(mut self, profile: &'a Profile) -> Browser<'a> {
         self.profile = profile;
         self
     }
 
-    /// Whether a decision since the last call may have read the profile's
-    /// `third_party_cookies` knob; clears the mark.
-    pub(crate) fn take_third_party_cookies_read(&self) -> bool {
-        self.third_party_cookies_read.replace(false)
+    /// The watched knobs a decision since the last call may have read; clears
+    /// the record.
+    pub(crate) fn take_knobs_read(&self) -> WatchedKnobs {
+        self.knobs_read.replace(WatchedKnobs::NONE)
     }
 
-    /// Whether `step` may read the `third_party_cookies` knob, as far as the
-    /// step's kind tells: a typed navigation, a link that navigates the
-    /// top-level document, a form posted to it or time passing make only
-    /// first-party requests (every hop of a top-level navigation is
-    /// first-party), which read it only in a profile without CHIPS. A guess:
-    /// the reads themselves are recorded, and a wrong guess costs time only.
-    pub(crate) fn may_read_third_party_cookies(&self, step: &Step) -> bool {
+    /// Records that a decision may read `knob`.
+    fn note_read(&self, knob: WatchedKnobs) {
+        self.knobs_read.set(self.knobs_read.get().with(knob));
+    }
+
+    /// Whether `step` may read one of the knobs in `watched`, as far as the
+    /// step and the state tell. A guess that only saves work: the reads
+    /// themselves are recorded, and a wrong guess costs time only.
+    ///
+    /// * `third_party_cookies`: a typed navigation, a link that navigates the
+    ///   top-level document, a form posted to it or time passing make only
+    ///   first-party requests (every hop of a top-level navigation is
+    ///   first-party), which read it only in a profile without CHIPS.
+    /// * Lax-allowing-unsafe: only a form posts a top-level navigation.
+    /// * CHIPS: only with a partitioned cookie in the jar or a `Partitioned`
+    ///   line among the responses.
+    /// * Storage Access: only the step that asks for it, or after a grant.
+    pub(crate) fn may_read(&self, step: &Step, watched: WatchedKnobs) -> bool {
         #[cfg(test)]
         if NEVER_FORESEE.with(std::cell::Cell::get) {
             return false;
@@ -342,15 +361,90 @@ impl<'a> Browser<'a> {
             StepKind::Submit => step.target.as_deref().is_none_or(|t| t == "top"),
             _ => false,
         };
-        !first_party_only || cookies::partition_reads_third_party_cookies(self.profile)
+        let third_party_cookies = watched.meets(WatchedKnobs::THIRD_PARTY_COOKIES)
+            && (!first_party_only || cookies::partition_reads_third_party_cookies(self.profile));
+        let lax_allow_unsafe =
+            watched.meets(WatchedKnobs::LAX_ALLOW_UNSAFE) && step.kind == StepKind::Submit;
+        let chips = watched.meets(WatchedKnobs::CHIPS)
+            && (self.parsed.any_partitioned() || self.jar.has_partitioned());
+        let storage_access = watched.meets(WatchedKnobs::STORAGE_ACCESS)
+            && (step.kind == StepKind::StorageAccess || self.any_storage_access_grant());
+        third_party_cookies || lax_allow_unsafe || chips || storage_access
     }
 
     /// Records that a decision in a context with (or without) unpartitioned
     /// access may read the `third_party_cookies` knob.
     fn note_access(&self, unpartitioned_access: bool) {
         if cookies::reads_third_party_cookies_on_access(unpartitioned_access) {
-            self.third_party_cookies_read.set(true);
+            self.note_read(WatchedKnobs::THIRD_PARTY_COOKIES);
         }
+    }
+
+    /// Records the watched knobs a cookie write of `parsed` may read (in
+    /// `cookies::write_cookie` and the jar's `store`): CHIPS for a
+    /// `Partitioned` line or a write into a partition of third-party
+    /// partitioning; the non-ASCII Domain rule for a non-ASCII Domain; the tab
+    /// rule for a tab in the name or value.
+    fn note_write(
+        &self,
+        parsed: &Result<SetCookie<'_>, ParseError>,
+        context: &RequestContext,
+        unpartitioned_access: bool,
+    ) {
+        self.note_access(unpartitioned_access);
+        let Ok(parsed) = parsed else {
+            return;
+        };
+        let partitions_third_party = context.third_party
+            && !unpartitioned_access
+            && self.profile.third_party_cookies == ThirdPartyCookies::Partition;
+        if parsed.partitioned || partitions_third_party {
+            self.note_read(WatchedKnobs::CHIPS);
+        }
+        if parsed.domain.is_some_and(|d| !d.is_ascii()) {
+            self.note_read(WatchedKnobs::NON_ASCII_DOMAIN);
+        }
+        if parsed.name.contains(&b'\t') || parsed.value.contains(&b'\t') {
+            self.note_read(WatchedKnobs::TAB_IN_NAME_OR_VALUE);
+        }
+    }
+
+    /// Records the watched knobs a retrieval may read: CHIPS (the partition
+    /// this context reads, its ancestor bit) when the jar holds a partitioned
+    /// cookie; Lax-allowing-unsafe on a cross-site top-level navigation with
+    /// an unsafe method (the only case where a young cookie without SameSite
+    /// goes out because it is young: RFC 6265bis §5.6.7.2).
+    fn note_retrieval(
+        &self,
+        context: &RequestContext,
+        safe_method: bool,
+        top_level_navigation: bool,
+    ) {
+        if self.jar.has_partitioned() {
+            self.note_read(WatchedKnobs::CHIPS);
+        }
+        if !context.same_site && top_level_navigation && !safe_method {
+            self.note_read(WatchedKnobs::LAX_ALLOW_UNSAFE);
+        }
+    }
+
+    /// Whether a Storage Access grant exists: before the first one, every
+    /// scope answers "no access", so the scope knob is not read.
+    fn any_storage_access_grant(&self) -> bool {
+        !self.grants.is_empty() || self.frames.iter().any(|f| f.storage_access)
+    }
+
+    /// The request's context, recording a read of `third_party.schemeful`
+    /// when the third-party verdict depends on it.
+    fn context_of(&self, shape: &RequestShape<'_>) -> RequestContext {
+        let knobs = self.knobs();
+        let context = request_context(shape, knobs);
+        if !shape.top_level_navigation
+            && third_party(shape, !knobs.third_party_schemeful) != context.third_party
+        {
+            self.note_read(WatchedKnobs::THIRD_PARTY_SCHEMEFUL);
+        }
+        context
     }
 
     /// Sets whether the next steps store the Set-Cookie lines of their final
@@ -835,6 +929,7 @@ impl<'a> Browser<'a> {
                     credentials: plan.credentials,
                 };
                 if let Some(preflight) = cors::preflight_for(&request) {
+                    self.note_read(WatchedKnobs::CORS_WILDCARD_AUTHORIZATION);
                     let response = self.responses.find(&plan.url);
                     let result = cors::check_preflight_with(
                         &request,
@@ -1122,16 +1217,13 @@ impl<'a> Browser<'a> {
             .initiator
             .and_then(|i| self.frames.get(i))
             .map(|f| &f.site);
-        let mut context = request_context(
-            &RequestShape {
-                url_site,
-                chain: &chain,
-                initiator,
-                redirect_chain: redirects,
-                top_level_navigation: matches!(plan.kind, Kind::TopNavigation),
-            },
-            self.knobs(),
-        );
+        let mut context = self.context_of(&RequestShape {
+            url_site,
+            chain: &chain,
+            initiator,
+            redirect_chain: redirects,
+            top_level_navigation: matches!(plan.kind, Kind::TopNavigation),
+        });
         // Fetch "redirect-taint": a cross-site hop makes the request cross-site,
         // and the jar applies its cross-site rules (Lax still rides a top-level GET).
         cookies::apply_redirect_taint(self.profile, &mut context);
@@ -1182,6 +1274,10 @@ impl<'a> Browser<'a> {
         if !context.third_party {
             return true;
         }
+        if !self.any_storage_access_grant() {
+            return false;
+        }
+        self.note_read(WatchedKnobs::STORAGE_ACCESS);
         match self.profile.storage_access {
             StorageAccessScope::Unsupported => false,
             StorageAccessScope::Document => match plan.kind {
@@ -1201,7 +1297,7 @@ impl<'a> Browser<'a> {
     /// The partition this context reads and writes partitioned cookies in.
     fn partition_of(&self, context: &RequestContext) -> Option<PartitionKey> {
         if cookies::partition_reads_third_party_cookies(self.profile) {
-            self.third_party_cookies_read.set(true);
+            self.note_read(WatchedKnobs::THIRD_PARTY_COOKIES);
         }
         cookies::partition_of(self.profile, context)
     }
@@ -1217,9 +1313,10 @@ impl<'a> Browser<'a> {
         unpartitioned_access: bool,
     ) -> (Vec<CookieRef>, Vec<ExcludedCookie>) {
         if cookies::partition_reads_third_party_cookies(self.profile) {
-            self.third_party_cookies_read.set(true);
+            self.note_read(WatchedKnobs::THIRD_PARTY_COOKIES);
         }
         self.note_access(unpartitioned_access);
+        self.note_retrieval(context, safe_method, top_level_navigation);
         let env = self.env();
         cookies::cookies_for_request(
             self.profile,
@@ -1266,7 +1363,7 @@ impl<'a> Browser<'a> {
         include_credentials: bool,
         unpartitioned_access: bool,
     ) -> SetCookieTrace {
-        self.note_access(unpartitioned_access);
+        self.note_write(parsed, context, unpartitioned_access);
         let env = self.env();
         cookies::receive_set_cookie(
             self.profile,
@@ -1296,26 +1393,32 @@ impl<'a> Browser<'a> {
             .iter()
             .filter_map(|i| self.frames.get(*i).map(|f| &f.site))
             .collect();
-        let context = request_context(
-            &RequestShape {
-                url_site: &f.site,
-                chain: &chain,
-                initiator: None,
-                redirect_chain: &[],
-                top_level_navigation: false,
-            },
-            self.knobs(),
-        );
-        let unpartitioned = !context.third_party
-            || match self.profile.storage_access {
-                StorageAccessScope::Unsupported => false,
-                StorageAccessScope::Document => f.storage_access,
-                StorageAccessScope::SitePair => self
-                    .grants
-                    .iter()
-                    .any(|(top, embedded)| *top == context.top_level_site && *embedded == f.site),
-            };
+        let context = self.context_of(&RequestShape {
+            url_site: &f.site,
+            chain: &chain,
+            initiator: None,
+            redirect_chain: &[],
+            top_level_navigation: false,
+        });
+        let unpartitioned = !context.third_party || self.granted_to_document(f, &context);
         Some((url, context, unpartitioned))
+    }
+
+    /// Whether a Storage Access grant lets the document of `frame`, third-party
+    /// in `context`, use unpartitioned cookies.
+    fn granted_to_document(&self, frame: &Frame, context: &RequestContext) -> bool {
+        if !self.any_storage_access_grant() {
+            return false;
+        }
+        self.note_read(WatchedKnobs::STORAGE_ACCESS);
+        match self.profile.storage_access {
+            StorageAccessScope::Unsupported => false,
+            StorageAccessScope::Document => frame.storage_access,
+            StorageAccessScope::SitePair => self
+                .grants
+                .iter()
+                .any(|(top, embedded)| *top == context.top_level_site && *embedded == frame.site),
+        }
     }
 
     fn script_read(&mut self, frame: usize) -> String {
@@ -1330,6 +1433,7 @@ impl<'a> Browser<'a> {
             top_level_navigation: false,
             partition: self.partition_of(&context),
         };
+        self.note_retrieval(&context, true, false);
         let env = self.env();
         let retrieval = self.jar.retrieve(&get, &env);
         let visible: Vec<&Cookie> = retrieval
@@ -1358,14 +1462,15 @@ impl<'a> Browser<'a> {
         let Some((url, context, unpartitioned)) = self.document_context(frame) else {
             return rejected(&shared, reasons![Reason::InvalidHost], None);
         };
-        self.note_access(unpartitioned);
+        let parsed = parse_set_cookie(line.as_bytes());
+        self.note_write(&parsed, &context, unpartitioned);
         let env = self.env();
         cookies::write_cookie(
             self.profile,
             &mut self.jar,
             &env,
             &shared,
-            &parse_set_cookie(line.as_bytes()),
+            &parsed,
             &url,
             Api::Script,
             &context,
@@ -1382,6 +1487,7 @@ impl<'a> Browser<'a> {
             return "not needed: the frame is first-party".into();
         }
         let site = self.frames.get(frame).map(|f| f.site.clone());
+        self.note_read(WatchedKnobs::STORAGE_ACCESS);
         match (self.profile.storage_access, site) {
             (StorageAccessScope::Unsupported, _) | (_, None) => {
                 "unsupported by this profile".into()

@@ -13,7 +13,7 @@ pub mod trace;
 
 use cookie_doctor_cookie::Time;
 use cookie_doctor_inputs::{Scenario, Step};
-use cookie_doctor_profiles::Profile;
+use cookie_doctor_profiles::{Profile, WatchedKnobs};
 use cookie_doctor_site::PublicSuffixList;
 
 pub use trace::{
@@ -117,17 +117,22 @@ pub fn run_branches(
                 .collect()
         })
         .collect();
-    // A profile that differs from an earlier one in `third_party_cookies`
-    // alone rides on that one's browser until a step may read the knob.
+    // A profile that differs from an earlier one in watched knobs alone
+    // rides on that one's browser until a step reads a knob they differ in.
     let mut leaders: Vec<(usize, Vec<Rider<'_>>)> = Vec::new();
     for (lane, profile) in profiles.iter().enumerate() {
-        let leader = leaders.iter_mut().find(|(l, _)| {
+        let leader = leaders.iter_mut().find_map(|(l, riders)| {
             profiles
                 .get(*l)
-                .is_some_and(|p| p.same_behaviour_except_third_party_cookies(profile))
+                .and_then(|p| p.watched_difference(profile))
+                .map(|differs| (riders, differs))
         });
         match leader {
-            Some((_, riders)) => riders.push(Rider { profile, lane }),
+            Some((riders, differs)) => riders.push(Rider {
+                profile,
+                lane,
+                differs,
+            }),
             None => leaders.push((lane, Vec::new())),
         }
     }
@@ -142,15 +147,17 @@ pub fn run_branches(
 }
 
 /// A profile that takes another profile's steps instead of running its own:
-/// the two differ only in `third_party_cookies`, so they decide alike until
-/// a decision reads that knob (the browser records each read; see
-/// `cookies::reads_third_party_cookies_on_access`). From that step on, the
+/// the two differ only in watched knobs (`Profile::watched_difference`), so
+/// they decide alike until a decision reads one of those knobs (the browser
+/// records each read; see `Browser::take_knobs_read`). From that step on, the
 /// rider runs on a browser of its own.
 #[derive(Clone, Copy)]
 struct Rider<'p> {
     profile: &'p Profile,
     /// Its index in `run_branches`' profiles.
     lane: usize,
+    /// The knobs in which it differs from its leader.
+    differs: WatchedKnobs,
 }
 
 /// Runs the branches in `members` (which share every step before `depth`)
@@ -276,13 +283,13 @@ fn common_step<'s>(members: &[usize], depth: usize, branches: &[Branch<'s>]) -> 
 }
 
 /// Takes step `depth` (`step`, shared by the branches of `group`) in
-/// `browser`, whose traces go to lane `lane`, and for its riders. When no
-/// decision of the step read the knob the riders differ in (and the step
-/// checks no expectation, which may name browsers), they take its trace and
-/// ride on. Otherwise each rider takes the step on a browser of its own —
-/// a copy made before the step when [`browser::Browser::may_read_third_party_cookies`]
-/// foresaw the read, else one replayed from the start — and runs the rest of
-/// the branches of `group` on it; `riders` is then empty.
+/// `browser`, whose traces go to lane `lane`, and for its riders. The riders
+/// in whose differing knobs no decision of the step read (all of them when
+/// the step checks no expectation, which may name browsers) take its trace
+/// and ride on. Each other rider takes the step on a browser of its own — a
+/// copy made before the step when [`browser::Browser::may_read`] foresaw the
+/// read, else one replayed from the start — and runs the rest of the
+/// branches of `group` on it; it leaves `riders`.
 #[allow(clippy::too_many_arguments)]
 fn take_step<'a>(
     browser: &mut browser::Browser<'a>,
@@ -296,20 +303,24 @@ fn take_step<'a>(
 ) {
     let store = !skips_last_set_cookie(step, depth, group, branches);
     browser.set_store_response_cookies(store);
-    let may_part = !riders.is_empty()
-        && (!step.expect.is_empty() || browser.may_read_third_party_cookies(step));
+    let expects = !step.expect.is_empty();
+    let may_part =
+        !riders.is_empty() && (expects || riders.iter().any(|r| browser.may_read(step, r.differs)));
     let before = may_part.then(|| browser.clone());
-    browser.take_third_party_cookies_read();
+    browser.take_knobs_read();
     let trace = browser.step_checked(step);
-    let parts =
-        !riders.is_empty() && (browser.take_third_party_cookies_read() || !step.expect.is_empty());
-    if !parts {
+    let read = browser.take_knobs_read();
+    let parts = |r: &Rider<'_>| expects || r.differs.meets(read);
+    if !riders.iter().any(parts) {
         let sharing = riders.iter().map(|r| r.lane).chain([lane]);
         keep_trace(trace, depth, group, branches, lanes, sharing);
         return;
     }
-    keep_trace(trace, depth, group, branches, lanes, [lane].into_iter());
-    for rider in riders.drain(..) {
+    let parting: Vec<Rider<'a>> = riders.iter().copied().filter(parts).collect();
+    riders.retain(|r| !parts(r));
+    let sharing = riders.iter().map(|r| r.lane).chain([lane]);
+    keep_trace(trace, depth, group, branches, lanes, sharing);
+    for rider in parting {
         let mut own = match &before {
             Some(before) => before.clone().with_profile(rider.profile),
             None => replay(browser, rider.profile, depth, group, branches),
@@ -450,41 +461,53 @@ mod tests {
     /// A rider whose parting was not foreseen replays its steps from the
     /// start and then gets exactly what its own run gives, on every corpus
     /// scenario and at every prefix (the prefixes end at each step, so the
-    /// rider parts at each one that reads the knob).
+    /// rider parts at each one that reads a knob it differs in): for a rider
+    /// that differs in `third_party_cookies` alone and for one that differs
+    /// in several watched knobs.
     #[test]
     fn an_unforeseen_parting_replays_to_the_riders_own_run() {
-        let leader = builtin_named("chrome").unwrap();
-        let rider = builtin_named("chrome-3pc-blocked").unwrap();
-        assert!(leader.same_behaviour_except_third_party_cookies(&rider));
-        let start = Time::from_unix(1_795_435_200);
-        let mut parted = 0usize;
-        browser::NEVER_FORESEE.with(|f| f.set(true));
-        for (path, scenario) in support::corpus() {
-            let variants: Vec<Scenario> = (1..=scenario.steps.len())
-                .map(|k| support::with_steps(&scenario, scenario.steps[..k].to_vec()))
-                .collect();
-            let keeps = support::keep_all(&variants);
-            let branches = support::branch_set(&variants, &keeps, true);
-            let together = run_branches(&branches, &[&leader, &rider], &BuiltinPsl, start);
-            for (variant, branch_run) in variants.iter().zip(&together[1]) {
-                let alone = run(variant, &rider, &BuiltinPsl, start);
-                let kept: Vec<_> = branch_run.kept.iter().map(|s| s.clone().unwrap()).collect();
-                assert_eq!(kept, alone.steps, "{}", path.display());
-                assert_eq!(
-                    branch_run.jar.as_ref(),
-                    Some(&alone.jar),
-                    "{}",
-                    path.display()
-                );
+        let pairs = [
+            ("chrome", "chrome-3pc-blocked", 10),
+            ("chrome", "rfc6265bis", 10),
+        ];
+        for (leader, rider, at_least) in pairs {
+            let leader = builtin_named(leader).unwrap();
+            let rider = builtin_named(rider).unwrap();
+            let differs = leader.watched_difference(&rider).unwrap();
+            assert!(!differs.is_empty());
+            let start = Time::from_unix(1_795_435_200);
+            let mut parted = 0usize;
+            browser::NEVER_FORESEE.with(|f| f.set(true));
+            for (path, scenario) in support::corpus() {
+                let variants: Vec<Scenario> = (1..=scenario.steps.len())
+                    .map(|k| support::with_steps(&scenario, scenario.steps[..k].to_vec()))
+                    .collect();
+                let keeps = support::keep_all(&variants);
+                let branches = support::branch_set(&variants, &keeps, true);
+                let together = run_branches(&branches, &[&leader, &rider], &BuiltinPsl, start);
+                for (variant, branch_run) in variants.iter().zip(&together[1]) {
+                    let alone = run(variant, &rider, &BuiltinPsl, start);
+                    let kept: Vec<_> = branch_run.kept.iter().map(|s| s.clone().unwrap()).collect();
+                    assert_eq!(kept, alone.steps, "{}: {}", path.display(), rider.name);
+                    assert_eq!(
+                        branch_run.jar.as_ref(),
+                        Some(&alone.jar),
+                        "{}: {}",
+                        path.display(),
+                        rider.name
+                    );
+                }
+                let leader_runs = run_branches(&branches, &[&leader], &BuiltinPsl, start);
+                parted += usize::from(leader_runs[0] != together[1]);
             }
-            let leader_runs = run_branches(&branches, &[&leader], &BuiltinPsl, start);
-            parted += usize::from(leader_runs[0] != together[1]);
+            browser::NEVER_FORESEE.with(|f| f.set(false));
+            // The corpus has scenarios where the two profiles differ.
+            assert!(
+                parted > at_least,
+                "only {parted} scenarios told {} and {} apart",
+                leader.name,
+                rider.name
+            );
         }
-        browser::NEVER_FORESEE.with(|f| f.set(false));
-        // The corpus has third-party scenarios where the two profiles differ.
-        assert!(
-            parted > 10,
-            "only {parted} scenarios told the profiles apart"
-        );
     }
 }

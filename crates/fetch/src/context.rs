@@ -45,6 +45,18 @@ pub fn site_for_cookies(chain: &[&Site], schemeful: bool) -> Option<Site> {
         .then(|| (*top).clone())
 }
 
+/// Whether the request is in a third-party context: its URL is not
+/// first-party with the site for cookies, both computed with the third-party
+/// scheme rule (`schemeful`: the profile's `third_party.schemeful`). A
+/// top-level navigation is always first-party.
+pub fn third_party(shape: &RequestShape<'_>, schemeful: bool) -> bool {
+    if shape.top_level_navigation {
+        return false;
+    }
+    let sfc = site_for_cookies(shape.chain, schemeful);
+    !sfc.is_some_and(|sfc| same_site(shape.url_site, &sfc, schemeful))
+}
+
 /// What a request is, for the context computation.
 #[derive(Clone, Debug)]
 pub struct RequestShape<'a> {
@@ -121,12 +133,7 @@ pub fn request_context(shape: &RequestShape<'_>, knobs: ContextKnobs) -> Request
     // Third-party: the URL is not first-party with the site for cookies (computed
     // with the third-party knob's scheme rule). A top-level navigation is always
     // first-party.
-    let third_party = if shape.top_level_navigation {
-        false
-    } else {
-        let sfc = self::site_for_cookies(shape.chain, knobs.third_party_schemeful);
-        !sfc.is_some_and(|sfc| same_site(url, &sfc, knobs.third_party_schemeful))
-    };
+    let third_party = third_party(shape, knobs.third_party_schemeful);
     // Chromium CookiePartitionKey::FromNetworkIsolationKey: the ancestor bit is
     // cross-site when the site for cookies is opaque or not first-party with the
     // request's site.

@@ -8,6 +8,8 @@ pub mod cors;
 pub mod framing;
 pub mod headers;
 
-pub use context::{ContextKnobs, RequestContext, RequestShape, request_context, site_for_cookies};
+pub use context::{
+    ContextKnobs, RequestContext, RequestShape, request_context, site_for_cookies, third_party,
+};
 pub use cors::{CorsRequest, CredentialsMode, Preflight};
 pub use headers::Headers;

@@ -98,6 +98,52 @@ pub struct Chips {
     pub max_bytes_per_partition_site: Option<usize>,
 }
 
+/// A set of the knobs whose reads the scenario runner records, so that two
+/// profiles differing only in them can share one simulated browser until a
+/// decision reads one of the knobs they differ in (see
+/// [`Profile::watched_difference`]). A knob belongs here only when every
+/// decision that depends on it records the read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WatchedKnobs(u8);
+
+impl WatchedKnobs {
+    /// No knob.
+    pub const NONE: WatchedKnobs = WatchedKnobs(0);
+    /// `third_party.cookies`.
+    pub const THIRD_PARTY_COOKIES: WatchedKnobs = WatchedKnobs(1);
+    /// `third_party.schemeful`.
+    pub const THIRD_PARTY_SCHEMEFUL: WatchedKnobs = WatchedKnobs(1 << 1);
+    /// `third_party.storage_access`.
+    pub const STORAGE_ACCESS: WatchedKnobs = WatchedKnobs(1 << 2);
+    /// Every `partitioned.*` knob (CHIPS support, its Secure rule, the
+    /// ancestor bit of the partition key, the byte limit per partition).
+    pub const CHIPS: WatchedKnobs = WatchedKnobs(1 << 3);
+    /// `fetch.cors_wildcard_covers_authorization`.
+    pub const CORS_WILDCARD_AUTHORIZATION: WatchedKnobs = WatchedKnobs(1 << 4);
+    /// `cookies.non_ascii_domain`.
+    pub const NON_ASCII_DOMAIN: WatchedKnobs = WatchedKnobs(1 << 5);
+    /// `cookies.reject_tab_in_name_or_value`.
+    pub const TAB_IN_NAME_OR_VALUE: WatchedKnobs = WatchedKnobs(1 << 6);
+    /// `same_site.lax_allow_unsafe_seconds`.
+    pub const LAX_ALLOW_UNSAFE: WatchedKnobs = WatchedKnobs(1 << 7);
+
+    /// This set and `other`.
+    #[must_use]
+    pub const fn with(self, other: WatchedKnobs) -> WatchedKnobs {
+        WatchedKnobs(self.0 | other.0)
+    }
+
+    /// Whether the two sets share a knob.
+    pub const fn meets(self, other: WatchedKnobs) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// Whether the set is empty.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
 /// A browser profile: every knob the engine reads.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Profile {
@@ -372,22 +418,78 @@ impl Profile {
     /// Whether two profiles behave identically: every knob equal (name, description
     /// and sources aside). `firefox-strict` behaves as `firefox`, for instance.
     pub fn same_behaviour(&self, other: &Profile) -> bool {
-        self.same_behaviour_except_third_party_cookies(other)
-            && self.third_party_cookies == other.third_party_cookies
-    }
-
-    /// Whether two profiles have every knob equal but `third_party_cookies`
-    /// (`chrome` and `chrome-3pc-blocked`): the scenario runner lets one take
-    /// the other's steps until a decision reads that knob.
-    pub fn same_behaviour_except_third_party_cookies(&self, other: &Profile) -> bool {
         self.policy == other.policy
             && self.schemeful_same_site == other.schemeful_same_site
             && self.redirect_chain == other.redirect_chain
+            && self.third_party_cookies == other.third_party_cookies
             && self.third_party_schemeful == other.third_party_schemeful
             && self.chips == other.chips
             && self.storage_access == other.storage_access
             && self.cors_wildcard_covers_authorization == other.cors_wildcard_covers_authorization
             && self.frame_ancestors_ignore_paths == other.frame_ancestors_ignore_paths
+    }
+
+    /// The watched knobs (see [`WatchedKnobs`]) in which `other` differs from
+    /// this profile, when every other knob is equal; `None` when an unwatched
+    /// knob differs. `chrome` and `chrome-3pc-blocked` differ in
+    /// `third_party_cookies` only; `chrome` and `rfc6265bis` in watched knobs
+    /// only; `chrome` and `firefox` in unwatched ones too. The scenario runner
+    /// lets `other` take this profile's steps until a decision reads a knob
+    /// they differ in.
+    pub fn watched_difference(&self, other: &Profile) -> Option<WatchedKnobs> {
+        // The policy of `other` with this profile's watched knobs: equal to
+        // this one's exactly when no unwatched knob of the cookie store
+        // differs (a knob added to `Policy` later is unwatched until it is
+        // listed here and its reads are recorded). The profile's other
+        // unwatched knobs are those of `same_behaviour` not listed below.
+        let mut policy = other.policy.clone();
+        policy.non_ascii_domain = self.policy.non_ascii_domain;
+        policy.reject_tab_in_name_or_value = self.policy.reject_tab_in_name_or_value;
+        policy.lax_allow_unsafe_max_age = self.policy.lax_allow_unsafe_max_age;
+        let unwatched_equal = self.policy == policy
+            && self.schemeful_same_site == other.schemeful_same_site
+            && self.redirect_chain == other.redirect_chain
+            && self.frame_ancestors_ignore_paths == other.frame_ancestors_ignore_paths;
+        if !unwatched_equal {
+            return None;
+        }
+        let differing = [
+            (
+                self.third_party_cookies != other.third_party_cookies,
+                WatchedKnobs::THIRD_PARTY_COOKIES,
+            ),
+            (
+                self.third_party_schemeful != other.third_party_schemeful,
+                WatchedKnobs::THIRD_PARTY_SCHEMEFUL,
+            ),
+            (
+                self.storage_access != other.storage_access,
+                WatchedKnobs::STORAGE_ACCESS,
+            ),
+            (self.chips != other.chips, WatchedKnobs::CHIPS),
+            (
+                self.cors_wildcard_covers_authorization != other.cors_wildcard_covers_authorization,
+                WatchedKnobs::CORS_WILDCARD_AUTHORIZATION,
+            ),
+            (
+                self.policy.non_ascii_domain != other.policy.non_ascii_domain,
+                WatchedKnobs::NON_ASCII_DOMAIN,
+            ),
+            (
+                self.policy.reject_tab_in_name_or_value != other.policy.reject_tab_in_name_or_value,
+                WatchedKnobs::TAB_IN_NAME_OR_VALUE,
+            ),
+            (
+                self.policy.lax_allow_unsafe_max_age != other.policy.lax_allow_unsafe_max_age,
+                WatchedKnobs::LAX_ALLOW_UNSAFE,
+            ),
+        ];
+        Some(
+            differing
+                .into_iter()
+                .filter(|(differs, _)| *differs)
+                .fold(WatchedKnobs::NONE, |all, (_, knob)| all.with(knob)),
+        )
     }
 
     /// The source of a knob (e.g. `same_site.lax_by_default`).
@@ -450,6 +552,47 @@ mod tests {
         assert!(chrome.schemeful_same_site && !firefox.schemeful_same_site);
         let strict = builtin_named("firefox-strict").unwrap();
         assert!(strict.same_behaviour(&firefox) && !firefox.same_behaviour(&chrome));
+    }
+
+    /// Which profiles may share a simulated browser: those differing in
+    /// watched knobs alone, with exactly the knobs they differ in.
+    #[test]
+    fn watched_difference_names_the_knobs_two_profiles_differ_in() {
+        let chrome = builtin_named("chrome").unwrap();
+        let blocked = builtin_named("chrome-3pc-blocked").unwrap();
+        let spec = builtin_named("rfc6265bis").unwrap();
+        let firefox = builtin_named("firefox").unwrap();
+        let strict = builtin_named("firefox-strict").unwrap();
+        assert_eq!(
+            chrome.watched_difference(&blocked),
+            Some(WatchedKnobs::THIRD_PARTY_COOKIES)
+        );
+        let differs = chrome.watched_difference(&spec).unwrap();
+        for knob in [
+            WatchedKnobs::CHIPS,
+            WatchedKnobs::LAX_ALLOW_UNSAFE,
+            WatchedKnobs::NON_ASCII_DOMAIN,
+            WatchedKnobs::TAB_IN_NAME_OR_VALUE,
+            WatchedKnobs::STORAGE_ACCESS,
+        ] {
+            assert!(differs.meets(knob), "{knob:?}");
+        }
+        assert!(!differs.meets(WatchedKnobs::THIRD_PARTY_COOKIES));
+        assert_eq!(
+            spec.watched_difference(&chrome),
+            Some(differs),
+            "the relation is symmetric"
+        );
+        // Lax-by-default and the __Host- Path rule are not watched.
+        assert_eq!(chrome.watched_difference(&firefox), None);
+        assert_eq!(
+            firefox.watched_difference(&strict),
+            Some(WatchedKnobs::NONE)
+        );
+        // An unwatched knob of the cookie store keeps two profiles apart.
+        let mut capped = chrome.clone();
+        capped.policy.max_age_limit /= 2;
+        assert_eq!(chrome.watched_difference(&capped), None);
     }
 
     #[test]
