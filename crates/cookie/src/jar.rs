@@ -399,7 +399,9 @@ impl CookieJar {
 
         // Browser refinements of §5.6 that need the policy (the parser has none).
         if policy.reject_tab_in_name_or_value
-            && (parsed.name.contains(&b'\t') || parsed.value.contains(&b'\t'))
+            && parsed
+                .notes
+                .contains(crate::parse::ParseNotes::TAB_IN_NAME_OR_VALUE)
         {
             return SetOutcome::Rejected {
                 reasons: reasons![Reason::ControlCharacter],

@@ -73,6 +73,9 @@ impl ParseNotes {
     pub const REPEATED_ATTRIBUTE: ParseNotes = ParseNotes(1 << 5);
     /// The name-value-pair had no `=`: a nameless cookie (§5.6 step 3).
     pub const NO_EQUALS_SIGN: ParseNotes = ParseNotes(1 << 6);
+    /// The name or the value holds a horizontal tab, which §5.6 step 1 keeps
+    /// and some browsers refuse (`Policy::reject_tab_in_name_or_value`).
+    pub const TAB_IN_NAME_OR_VALUE: ParseNotes = ParseNotes(1 << 7);
 
     /// Whether every flag of `other` is set.
     pub fn contains(self, other: ParseNotes) -> bool {
@@ -286,6 +289,9 @@ pub fn parse_set_cookie(line: &[u8]) -> Result<SetCookie<'_>, ParseError> {
     };
     if find(pair, b'=').is_none() {
         cookie.notes.insert(ParseNotes::NO_EQUALS_SIGN);
+    }
+    if find(name, b'\t').is_some() || find(value, b'\t').is_some() {
+        cookie.notes.insert(ParseNotes::TAB_IN_NAME_OR_VALUE);
     }
     let mut seen: u8 = 0;
 

@@ -121,13 +121,26 @@ pub struct ContextRun {
     pub browser: Arc<str>,
     /// The context.
     pub context: Context,
-    /// The request whose response decided "stored".
-    pub store_request: Option<RequestTrace>,
-    /// The request that decided "sent".
-    pub send_request: Option<RequestTrace>,
+    /// The steps whose requests decided "stored" and "sent", in that order
+    /// (read through [`ContextRun::store_request`] and
+    /// [`ContextRun::send_request`]; kept whole, so the requests are not
+    /// moved out of them).
+    decisive: Vec<Option<StepTrace>>,
     /// The jar at the end of the context's run: kept for the same-site
     /// context only (what rules about the app's own pages read).
     pub jar: Option<Vec<JarCookie>>,
+}
+
+impl ContextRun {
+    /// The request whose response decided "stored".
+    pub fn store_request(&self) -> Option<&RequestTrace> {
+        main_request(self.decisive.first())
+    }
+
+    /// The request that decided "sent".
+    pub fn send_request(&self) -> Option<&RequestTrace> {
+        main_request(self.decisive.get(1))
+    }
 }
 
 /// The matrix for every cookie line.
@@ -248,8 +261,13 @@ fn scenario_for(
 
 /// The last request of a step that reached the URL (redirects and preflights
 /// come first).
-fn main_request(step: Option<StepTrace>) -> Option<RequestTrace> {
-    step.and_then(|s| s.requests.into_iter().rev().find(|r| r.method != "OPTIONS"))
+fn main_request(step: Option<&Option<StepTrace>>) -> Option<&RequestTrace> {
+    step?
+        .as_ref()?
+        .requests
+        .iter()
+        .rev()
+        .find(|r| r.method != "OPTIONS")
 }
 
 /// The steps of a context's scenario whose requests decide "stored" and
@@ -302,9 +320,15 @@ pub fn delivery_matrix_in(
     contexts: &[Context],
 ) -> Matrix {
     let mut runs = Vec::with_capacity(contexts.len() * profiles.len());
-    // Each cell with the index of its profile, to put the row in report order.
-    let mut cells: Vec<Vec<(usize, Cell)>> = (0..lines.len())
-        .map(|_| Vec::with_capacity(contexts.len() * profiles.len()))
+    // A row holds its cells in report order, profile-major and context-minor
+    // (contexts in `Context` order): each context's rank in that order.
+    let width = contexts.len();
+    let rank: Vec<usize> = contexts
+        .iter()
+        .map(|c| contexts.iter().filter(|o| *o < c).count())
+        .collect();
+    let mut cells: Vec<Vec<Option<Cell>>> = (0..lines.len())
+        .map(|_| vec![None; width * profiles.len()])
         .collect();
     // Profiles whose knobs are all equal give equal runs: simulate one of them
     // and name the copies (firefox-strict behaves as firefox).
@@ -338,24 +362,13 @@ pub fn delivery_matrix_in(
             last_set_cookie: false,
         })
         .collect();
-    type Decided = (
-        Option<RequestTrace>,
-        Option<RequestTrace>,
-        Option<Vec<JarCookie>>,
-    );
-    let mut by_profile: Vec<(&str, Vec<Option<Decided>>)> = Vec::new();
+    let mut by_profile: Vec<(&str, Vec<Option<BranchRun>>)> = Vec::new();
     let all_runs = cookie_doctor_engine::run_branches(&branches, &distinct, psl, now);
     for (profile, branch_runs) in distinct.iter().zip(all_runs) {
-        let decided = branch_runs
-            .into_iter()
-            .map(|BranchRun { kept, jar }| {
-                let mut kept = kept.into_iter();
-                let store = main_request(kept.next().flatten());
-                let send = main_request(kept.next().flatten());
-                Some((store, send, jar))
-            })
-            .collect();
-        by_profile.push((profile.name.as_str(), decided));
+        by_profile.push((
+            profile.name.as_str(),
+            branch_runs.into_iter().map(Some).collect(),
+        ));
     }
     // Each profile's simulated original (itself, or the distinct profile it
     // behaves like).
@@ -391,37 +404,28 @@ pub fn delivery_matrix_in(
             } else {
                 slot.clone()
             };
-            let Some((store_request, send_request, jar)) = decided else {
+            let Some(BranchRun { kept, jar }) = decided else {
                 continue;
             };
-            for (i, line) in lines.iter().enumerate() {
-                let cell = cell_for(
-                    line,
-                    name,
-                    context,
-                    store_request.as_ref(),
-                    send_request.as_ref(),
-                );
-                if let Some(row) = cells.get_mut(i) {
-                    row.push((at, cell));
-                }
-            }
-            runs.push(ContextRun {
+            let run = ContextRun {
                 browser: name.clone(),
                 context,
-                store_request,
-                send_request,
+                decisive: kept,
                 jar,
-            });
+            };
+            let place = at * width + rank.get(c).copied().unwrap_or(0);
+            for (i, line) in lines.iter().enumerate() {
+                let cell = cell_for(line, name, context, run.store_request(), run.send_request());
+                if let Some(slot) = cells.get_mut(i).and_then(|row| row.get_mut(place)) {
+                    *slot = Some(cell);
+                }
+            }
+            runs.push(run);
         }
     }
-    // Profile-major order for the report.
     let cells = cells
         .into_iter()
-        .map(|mut row| {
-            row.sort_by_key(|(at, c)| (*at, c.context));
-            row.into_iter().map(|(_, c)| c).collect()
-        })
+        .map(|row| row.into_iter().flatten().collect())
         .collect();
     Matrix { cells, runs }
 }

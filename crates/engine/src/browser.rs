@@ -9,8 +9,8 @@ use std::sync::Arc;
 use smallvec::SmallVec;
 
 use cookie_doctor_cookie::{
-    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason, Reasons,
-    SetCookie, Time, is_safe_method, parse_set_cookie, reasons,
+    Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, ParseNotes, PartitionKey,
+    Reason, Reasons, SetCookie, Time, is_safe_method, parse_set_cookie, reasons,
 };
 use cookie_doctor_fetch::{
     ContextKnobs, CorsRequest, CredentialsMode, Headers, RequestContext, RequestShape, cors,
@@ -404,7 +404,7 @@ impl<'a> Browser<'a> {
         if parsed.domain.is_some_and(|d| !d.is_ascii()) {
             self.note_read(WatchedKnobs::NON_ASCII_DOMAIN);
         }
-        if parsed.name.contains(&b'\t') || parsed.value.contains(&b'\t') {
+        if parsed.notes.contains(ParseNotes::TAB_IN_NAME_OR_VALUE) {
             self.note_read(WatchedKnobs::TAB_IN_NAME_OR_VALUE);
         }
     }

@@ -123,13 +123,23 @@ pub const SESSION_FRAGMENTS: [&str; 7] = [
 /// [`SESSION_FRAGMENTS`]).
 pub fn is_session_like(name: &str) -> bool {
     let lower = unprefixed(name).to_ascii_lowercase();
-    if lower.contains("csrf") || lower.contains("xsrf") {
+    if holds(&lower, "csrf") || holds(&lower, "xsrf") {
         return false;
     }
-    SESSION_FRAGMENTS.iter().any(|f| lower.contains(f))
+    SESSION_FRAGMENTS.iter().any(|f| holds(&lower, f))
         || lower
             .split(['.', '_', '-'])
             .any(|part| part.ends_with("sid"))
+}
+
+/// Whether `text` holds `fragment`: `str::contains` for the short names and
+/// fragments the rules match, without its searcher's set-up for each pair.
+pub fn holds(text: &str, fragment: &str) -> bool {
+    fragment.is_empty()
+        || text
+            .as_bytes()
+            .windows(fragment.len())
+            .any(|w| w == fragment.as_bytes())
 }
 
 /// The name without a `__Host-Http-`, `__Host-`, `__Secure-` or `__Http-` prefix.
@@ -165,7 +175,7 @@ pub fn set_trace<'a>(
         .runs
         .iter()
         .find(|r| r.context == context && *r.browser == *browser)
-        .and_then(|r| r.store_request.as_ref())
+        .and_then(|r| r.store_request())
         .and_then(|r| r.set_cookie.iter().find(|s| *s.line == **line))
 }
 
@@ -216,6 +226,41 @@ pub fn browsers_where(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `holds` answers as `str::contains` does, at every position, for
+    /// fragments longer and shorter than the text.
+    #[test]
+    fn holds_is_contains() {
+        let texts = [
+            "",
+            "s",
+            "sid",
+            "connect.sid",
+            "my_session_id",
+            "é-auth",
+            "xsrf-token",
+        ];
+        let fragments = [
+            "",
+            "s",
+            "sid",
+            "sess",
+            "auth",
+            "token",
+            "xsrf",
+            "connect.sid!",
+            "é",
+        ];
+        for text in texts {
+            for fragment in fragments {
+                assert_eq!(
+                    holds(text, fragment),
+                    text.contains(fragment),
+                    "{text:?} {fragment:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn codes_are_unique_kebab_case_and_documented() {

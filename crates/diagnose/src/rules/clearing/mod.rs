@@ -158,8 +158,7 @@ fn removes(cx: &RuleContext<'_>, index: usize) -> bool {
         .filter(|r| r.context == Context::SameSite)
     {
         let Some(trace) = run
-            .store_request
-            .as_ref()
+            .store_request()
             .and_then(|r| r.set_cookie.iter().find(|s| *s.line == **line))
         else {
             continue;

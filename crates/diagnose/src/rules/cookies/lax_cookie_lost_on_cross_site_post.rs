@@ -4,7 +4,7 @@
 
 use crate::finding::{Finding, Safety, Severity};
 use crate::matrix::{Cell, Context};
-use crate::rules::{Rule, RuleContext, RuleDoc};
+use crate::rules::{Rule, RuleContext, RuleDoc, holds};
 
 use super::samesite_blocks_declared_use;
 use super::{
@@ -39,7 +39,7 @@ pub const CALLBACK_FRAGMENTS: [&str; 8] = [
 /// [`CALLBACK_FRAGMENTS`], case-insensitively).
 pub fn is_callback_path(path: &str) -> bool {
     let path = path.to_ascii_lowercase();
-    CALLBACK_FRAGMENTS.iter().any(|f| path.contains(f))
+    CALLBACK_FRAGMENTS.iter().any(|f| holds(&path, f))
 }
 
 /// The rule.
@@ -56,7 +56,7 @@ impl Rule for LaxCookieLostOnCrossSitePost {
         for (index, line) in cx.cookies.iter().enumerate() {
             let name = line.name();
             let lower = name.to_ascii_lowercase();
-            let state_like = STATE_FRAGMENTS.iter().any(|f| lower.contains(f));
+            let state_like = STATE_FRAGMENTS.iter().any(|f| holds(&lower, f));
             let attr = same_site(line);
             if !matches!(attr, SameSiteAttr::Lax | SameSiteAttr::Unspecified)
                 || !(state_like || (callback && is_session_like(name)))

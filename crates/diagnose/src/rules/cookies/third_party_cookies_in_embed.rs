@@ -184,7 +184,7 @@ fn top_level_invisible(
             .runs
             .iter()
             .find(|r| r.context == context && *r.browser == *profile.name)
-            .and_then(|r| r.store_request.as_ref())
+            .and_then(|r| r.store_request())
         else {
             continue;
         };

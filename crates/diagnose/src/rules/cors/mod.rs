@@ -96,7 +96,7 @@ pub fn engine_verdict(cx: &RuleContext<'_>, reason: Reason) -> (Vec<String>, Opt
         .iter()
         .filter(|r| r.context == Context::FetchInclude)
         .filter(|r| {
-            [r.store_request.as_ref(), r.send_request.as_ref()]
+            [r.store_request(), r.send_request()]
                 .into_iter()
                 .flatten()
                 .filter_map(|q| q.cors.as_ref())

@@ -61,7 +61,7 @@ impl Rule for CrossSiteCookieWithoutCheck {
                     .runs
                     .iter()
                     .filter(|r| r.context == context)
-                    .filter(|r| r.send_request.as_ref().is_some_and(|q| !q.same_site))
+                    .filter(|r| r.send_request().is_some_and(|q| !q.same_site))
                     .map(|r| &*r.browser)
                     .collect();
                 cross_site_seen |= !cross.is_empty();

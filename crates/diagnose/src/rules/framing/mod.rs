@@ -194,7 +194,7 @@ pub fn engine_refusals(cx: &RuleContext<'_>) -> (Vec<String>, Option<String>) {
         .iter()
         .filter(|r| r.context == Context::Iframe)
     {
-        let Some(blocked) = run.store_request.as_ref().and_then(|r| r.blocked.as_ref()) else {
+        let Some(blocked) = run.store_request().and_then(|r| r.blocked.as_ref()) else {
             continue;
         };
         if blocked.by != "x-frame-options" && blocked.by != "csp" {
