@@ -38,9 +38,18 @@ pub(crate) struct Responses {
     empty: Headers,
     /// The steps' URLs (text → parsed), parsed once for every profile.
     step_urls: UrlMap<Option<Url>>,
-    /// The origin and site of each URL a step or a response names (parsed
-    /// URL text → both), made once for every request and profile.
-    sites: UrlMap<(Origin, Site)>,
+    /// The origin, site and response entry of each URL a step or a response
+    /// names (parsed URL text → all three), made once for every request and
+    /// profile.
+    known: UrlMap<KnownUrl>,
+}
+
+/// What the engine made of a URL a scenario names.
+struct KnownUrl {
+    origin: Origin,
+    site: Site,
+    /// The response entry that answers it ([`Responses::entry_for`]).
+    entry: Option<usize>,
 }
 
 /// HTML "origin" and "obtain a site" of a URL.
@@ -149,22 +158,45 @@ impl Responses {
                 step_urls.insert(text.to_string(), Url::parse(text).ok());
             }
         }
-        let mut sites = UrlMap::default();
+        let mut responses = Responses {
+            entries,
+            empty: Headers::new(),
+            step_urls: UrlMap::default(),
+            known: UrlMap::default(),
+        };
+        let mut known = UrlMap::default();
         let named = step_urls
             .values()
             .flatten()
-            .chain(entries.iter().map(|e| &e.url));
+            .chain(responses.entries.iter().map(|e| &e.url));
         for url in named {
-            if let Some(both) = origin_and_site(url, psl) {
-                sites.insert(url.as_str().to_string(), both);
+            if let Some((origin, site)) = origin_and_site(url, psl) {
+                let entry = responses.entry_for(url);
+                known.insert(
+                    url.as_str().to_string(),
+                    KnownUrl {
+                        origin,
+                        site,
+                        entry,
+                    },
+                );
             }
         }
-        Responses {
-            entries,
-            empty: Headers::new(),
-            step_urls,
-            sites,
-        }
+        responses.step_urls = step_urls;
+        responses.known = known;
+        responses
+    }
+
+    /// The response entry whose URL matches `url`'s scheme, host, port and
+    /// path (query and fragment ignored), if any.
+    fn entry_for(&self, url: &Url) -> Option<usize> {
+        let same_entry = |e: &ResponseEntry| {
+            e.url.scheme() == url.scheme()
+                && e.url.host() == url.host()
+                && e.url.port_or_known_default() == url.port_or_known_default()
+                && e.url.path() == url.path()
+        };
+        self.entries.iter().position(same_entry)
     }
 
     /// The parsed URL of a step.
@@ -175,13 +207,16 @@ impl Responses {
     /// "A request matches the entry with the same origin and path (the query is
     /// ignored). Anything unmatched gets 200 with no extra headers."
     fn find(&self, url: &Url) -> Response<'_> {
-        let same_entry = |e: &ResponseEntry| {
-            e.url.scheme() == url.scheme()
-                && e.url.host() == url.host()
-                && e.url.port_or_known_default() == url.port_or_known_default()
-                && e.url.path() == url.path()
+        let entry = match self.known.get(url.as_str()) {
+            Some(known) => known.entry,
+            None => self.entry_for(url),
         };
-        match self.entries.iter().position(same_entry) {
+        self.response(entry)
+    }
+
+    /// The response of entry `entry` (`None`: the empty default response).
+    fn response(&self, entry: Option<usize>) -> Response<'_> {
+        match entry {
             Some(i) => match self.entries.get(i) {
                 Some(e) => Response {
                     entry: Some(i),
@@ -439,7 +474,13 @@ impl<'a> Browser<'a> {
     fn context_of(&self, shape: &RequestShape<'_>) -> RequestContext {
         let knobs = self.knobs();
         let context = request_context(shape, knobs);
+        // Schemes that all agree make the scheme rule moot.
+        let one_scheme = shape
+            .chain
+            .iter()
+            .all(|s| s.scheme() == shape.url_site.scheme());
         if !shape.top_level_navigation
+            && !one_scheme
             && third_party(shape, !knobs.third_party_schemeful) != context.third_party
         {
             self.note_read(WatchedKnobs::THIRD_PARTY_SCHEMEFUL);
@@ -467,16 +508,26 @@ impl<'a> Browser<'a> {
 
     /// The origin of `url`, from the run's table when it names the URL.
     fn origin_of(&self, url: &Url) -> Option<Origin> {
-        match self.responses.sites.get(url.as_str()) {
-            Some((origin, _)) => Some(origin.clone()),
+        match self.responses.known.get(url.as_str()) {
+            Some(known) => Some(known.origin.clone()),
             None => Origin::of_url(url).ok(),
         }
     }
 
     fn site_of(&self, url: &Url) -> Option<(Origin, Site)> {
-        match self.responses.sites.get(url.as_str()) {
-            Some(known) => Some(known.clone()),
+        match self.responses.known.get(url.as_str()) {
+            Some(known) => Some((known.origin.clone(), known.site.clone())),
             None => origin_and_site(url, self.psl),
+        }
+    }
+
+    /// The origin and site of `url`, and the response entry that answers it
+    /// (one look-up in the run's table for a URL the scenario names).
+    fn site_and_response(&self, url: &Url) -> Option<(Origin, Site, Option<usize>)> {
+        match self.responses.known.get(url.as_str()) {
+            Some(known) => Some((known.origin.clone(), known.site.clone(), known.entry)),
+            None => origin_and_site(url, self.psl)
+                .map(|(origin, site)| (origin, site, self.responses.entry_for(url))),
         }
     }
 
@@ -995,7 +1046,7 @@ impl<'a> Browser<'a> {
         let mut last_headers: Option<&Headers> = None;
         let mut tainted = false;
         for hop in 0..=MAX_REDIRECTS {
-            let Some((hop_origin, url_site)) = self.site_of(&plan.url) else {
+            let Some((hop_origin, url_site, entry)) = self.site_and_response(&plan.url) else {
                 break;
             };
             let context = self.context_for(&plan, &url_site, &redirect_sites);
@@ -1028,7 +1079,7 @@ impl<'a> Browser<'a> {
             );
 
             let responses = self.responses;
-            let response = responses.find(&plan.url);
+            let response = responses.response(entry);
             let status = response.status;
             let location = response.location;
             let headers = response.headers;
