@@ -3,6 +3,8 @@
 //! user declared — "the embedded dashboard loses its session", "the API on
 //! another site never gets the cookie".
 
+use std::fmt::Write as _;
+
 use crate::finding::{Finding, Safety, Severity};
 use crate::fix::CookieLine;
 use crate::matrix::{Cell, Context};
@@ -224,11 +226,12 @@ impl Rule for SameSiteBlocksDeclaredUse {
                 if !message.is_empty() {
                     message.push(' ');
                 }
-                message.push_str(&format!(
+                let _ = write!(
+                    message,
                     "`{name}` ({}) does not reach {label} in {}.",
                     attr.describe(),
                     describe_cells(here)
-                ));
+                );
             }
             let partitioned_added = a.fixed.has("Partitioned") && !line.has("Partitioned");
             let fix_text = if a.fixed.has("Partitioned") {
@@ -243,18 +246,20 @@ impl Rule for SameSiteBlocksDeclaredUse {
                 for c in &a.failing {
                     add_browser(&mut browsers, &c.browser);
                 }
-                message.push_str(&format!(
+                let _ = write!(
+                    message,
                     " SameSite=None needs Secure, and a Secure cookie cannot be set over plain http: serve the app over https, then send it with {fix_text}."
-                ));
+                );
             } else if !browsers.is_empty() {
-                message.push_str(&format!(
+                let _ = write!(
+                    message,
                     " With {fix_text} it works there in {}.",
                     if repaired.len() == a.failing.len() {
                         "every one of them".to_string()
                     } else {
                         browsers.join(", ")
                     }
-                ));
+                );
                 if partitioned_added {
                     message.push_str(
                         " Partitioned is what gets it through where third-party cookies are blocked (Safari, Chrome with blocking); the cookie is then kept per embedding or calling site, so a login on your own site is not seen there — sign in within the embed, or call document.requestStorageAccess() from the frame. Serving the app under the embedder's site avoids third-party rules altogether.",
@@ -262,10 +267,11 @@ impl Rule for SameSiteBlocksDeclaredUse {
                 }
             }
             if !a.remaining.is_empty() && !insecure {
-                message.push_str(&format!(
+                let _ = write!(
+                    message,
                     " No header can fix {}: use the Storage Access API or serve the app under the embedder's site.",
                     describe_cells(&a.remaining)
-                ));
+                );
             }
             let severity = if browsers.is_empty() {
                 // Nothing in the header helps: say so, but it is not this rule's error.
