@@ -284,9 +284,9 @@ fn common_step<'s>(members: &[usize], depth: usize, branches: &[Branch<'s>]) -> 
 
 /// Takes step `depth` (`step`, shared by the branches of `group`) in
 /// `browser`, whose traces go to lane `lane`, and for its riders. The riders
-/// in whose differing knobs no decision of the step read (all of them when
-/// the step checks no expectation, which may name browsers) take its trace
-/// and ride on. Each other rider takes the step on a browser of its own — a
+/// none of whose differing knobs a decision of the step read take its trace
+/// and ride on (none do when the step checks an expectation, which may name
+/// browsers). Each other rider takes the step on a browser of its own — a
 /// copy made before the step when [`browser::Browser::may_read`] foresaw the
 /// read, else one replayed from the start — and runs the rest of the
 /// branches of `group` on it; it leaves `riders`.
