@@ -440,16 +440,31 @@ impl Profile {
         // The policy of `other` with this profile's watched knobs: equal to
         // this one's exactly when no unwatched knob of the cookie store
         // differs (a knob added to `Policy` later is unwatched until it is
-        // listed here and its reads are recorded). The profile's other
-        // unwatched knobs are those of `same_behaviour` not listed below.
-        let mut policy = other.policy.clone();
+        // listed here and its reads are recorded).
+        // Every field named, so that a knob added to `Profile` does not
+        // compile until it is sorted into watched or unwatched.
+        let Profile {
+            name: _,
+            models: _,
+            policy: other_policy,
+            schemeful_same_site,
+            redirect_chain,
+            third_party_cookies: _,
+            third_party_schemeful: _,
+            chips: _,
+            storage_access: _,
+            cors_wildcard_covers_authorization: _,
+            frame_ancestors_ignore_paths,
+            sources: _,
+        } = other;
+        let mut policy = other_policy.clone();
         policy.non_ascii_domain = self.policy.non_ascii_domain;
         policy.reject_tab_in_name_or_value = self.policy.reject_tab_in_name_or_value;
         policy.lax_allow_unsafe_max_age = self.policy.lax_allow_unsafe_max_age;
         let unwatched_equal = self.policy == policy
-            && self.schemeful_same_site == other.schemeful_same_site
-            && self.redirect_chain == other.redirect_chain
-            && self.frame_ancestors_ignore_paths == other.frame_ancestors_ignore_paths;
+            && self.schemeful_same_site == *schemeful_same_site
+            && self.redirect_chain == *redirect_chain
+            && self.frame_ancestors_ignore_paths == *frame_ancestors_ignore_paths;
         if !unwatched_equal {
             return None;
         }
