@@ -48,7 +48,7 @@ pub(crate) struct Responses {
 struct KnownUrl {
     origin: Origin,
     site: Site,
-    /// The response entry that answers it ([`Responses::entry_for`]).
+    /// The response entry that answers it ([`entry_for`]).
     entry: Option<usize>,
 }
 
@@ -62,6 +62,17 @@ fn origin_and_site(url: &Url, psl: &dyn PublicSuffixList) -> Option<(Origin, Sit
 /// URL text → what the engine made of it. Looked up on every step and request:
 /// foldhash, fast on short keys and seeded per process.
 type UrlMap<T> = std::collections::HashMap<String, T, foldhash::fast::RandomState>;
+
+/// The entry whose URL matches `url`'s scheme, host, port and path (query
+/// and fragment ignored), if any.
+fn entry_for(entries: &[ResponseEntry], url: &Url) -> Option<usize> {
+    entries.iter().position(|e| {
+        e.url.scheme() == url.scheme()
+            && e.url.host() == url.host()
+            && e.url.port_or_known_default() == url.port_or_known_default()
+            && e.url.path() == url.path()
+    })
+}
 
 struct ResponseEntry {
     url: Url,
@@ -158,20 +169,14 @@ impl Responses {
                 step_urls.insert(text.to_string(), Url::parse(text).ok());
             }
         }
-        let mut responses = Responses {
-            entries,
-            empty: Headers::new(),
-            step_urls: UrlMap::default(),
-            known: UrlMap::default(),
-        };
         let mut known = UrlMap::default();
         let named = step_urls
             .values()
             .flatten()
-            .chain(responses.entries.iter().map(|e| &e.url));
+            .chain(entries.iter().map(|e| &e.url));
         for url in named {
             if let Some((origin, site)) = origin_and_site(url, psl) {
-                let entry = responses.entry_for(url);
+                let entry = entry_for(&entries, url);
                 known.insert(
                     url.as_str().to_string(),
                     KnownUrl {
@@ -182,21 +187,17 @@ impl Responses {
                 );
             }
         }
-        responses.step_urls = step_urls;
-        responses.known = known;
-        responses
+        Responses {
+            entries,
+            empty: Headers::new(),
+            step_urls,
+            known,
+        }
     }
 
-    /// The response entry whose URL matches `url`'s scheme, host, port and
-    /// path (query and fragment ignored), if any.
+    /// The response entry that answers `url` ([`entry_for`]).
     fn entry_for(&self, url: &Url) -> Option<usize> {
-        let same_entry = |e: &ResponseEntry| {
-            e.url.scheme() == url.scheme()
-                && e.url.host() == url.host()
-                && e.url.port_or_known_default() == url.port_or_known_default()
-                && e.url.path() == url.path()
-        };
-        self.entries.iter().position(same_entry)
+        entry_for(&self.entries, url)
     }
 
     /// The parsed URL of a step.

@@ -78,6 +78,20 @@ pub struct RuleContext<'a> {
 }
 
 impl RuleContext<'_> {
+    /// `answer(self, index)`, worked out for every line the first time a line
+    /// is asked about and kept in `memo`.
+    pub fn per_line(
+        &self,
+        memo: &std::cell::OnceCell<Vec<bool>>,
+        index: usize,
+        answer: impl Fn(&Self, usize) -> bool,
+    ) -> bool {
+        memo.get_or_init(|| (0..self.lines.len()).map(|i| answer(self, i)).collect())
+            .get(index)
+            .copied()
+            .unwrap_or(false)
+    }
+
     /// The cells of line `index`.
     pub fn cells(&self, index: usize) -> &[Cell] {
         self.matrix.cells.get(index).map_or(&[], Vec::as_slice)

@@ -130,11 +130,7 @@ pub fn identity(cx: &RuleContext<'_>, index: usize, browser: &str) -> Option<Ide
 /// whose cookie is not in the jar afterwards), or, when no browser accepted the
 /// line, an `Expires` before 2000.
 pub fn is_deletion(cx: &RuleContext<'_>, index: usize) -> bool {
-    cx.removals
-        .get_or_init(|| (0..cx.lines.len()).map(|i| removes(cx, i)).collect())
-        .get(index)
-        .copied()
-        .unwrap_or(false)
+    cx.per_line(&cx.removals, index, removes)
 }
 
 fn removes(cx: &RuleContext<'_>, index: usize) -> bool {

@@ -93,11 +93,7 @@ pub fn same_site(line: &CookieLine) -> SameSiteAttr {
 /// Whether line `index` deletes its cookie (Max-Age ≤ 0 or an Expires in the
 /// past, as the engine decided it on the app's own pages).
 pub fn is_deletion(cx: &RuleContext<'_>, index: usize) -> bool {
-    cx.deletions
-        .get_or_init(|| (0..cx.lines.len()).map(|i| deletes(cx, i)).collect())
-        .get(index)
-        .copied()
-        .unwrap_or(false)
+    cx.per_line(&cx.deletions, index, deletes)
 }
 
 fn deletes(cx: &RuleContext<'_>, index: usize) -> bool {

@@ -71,9 +71,11 @@ pub struct Analysis {
     pub remaining: Vec<Cell>,
 }
 
-/// Whether line `index` is in scope and SameSite is among what keeps it out
-/// of a declared context: the test of [`first_fix`], without its copies.
-fn blocked_by_same_site(cx: &RuleContext<'_>, index: usize) -> bool {
+/// Whether the rule finds something for line `index` (what [`analyse`]
+/// returns `Some` for): the line is in scope and SameSite is among what keeps
+/// it out of a declared context. The analysis's first test, without its
+/// copies and probes.
+pub fn applies(cx: &RuleContext<'_>, index: usize) -> bool {
     let Some(line) = cx.cookies.get(index) else {
         return false;
     };
@@ -87,17 +89,11 @@ fn blocked_by_same_site(cx: &RuleContext<'_>, index: usize) -> bool {
     })
 }
 
-/// Whether the rule finds something for line `index` (what [`analyse`]
-/// returns `Some` for), without running its probes.
-pub fn applies(cx: &RuleContext<'_>, index: usize) -> bool {
-    blocked_by_same_site(cx, index)
-}
-
 /// The first step of [`analyse`]: the declared contexts, the cells failing
 /// there and the line with `SameSite=None; Secure` — `None` when the line is
 /// out of scope or SameSite is not what stops it.
 fn first_fix(cx: &RuleContext<'_>, index: usize) -> Option<(Vec<Context>, Vec<Cell>, CookieLine)> {
-    if !blocked_by_same_site(cx, index) {
+    if !applies(cx, index) {
         return None;
     }
     let line = cx.cookies.get(index)?;
