@@ -1,7 +1,11 @@
 //! RFC 6265bis §5.7 "Storage Model" and §5.8 "Retrieval Model": the cookie jar.
+//!
+//! A jar belongs to one analysis on one thread: its cookies share their texts
+//! with `Rc` (a re-set cookie and the traces that name it copy no bytes and
+//! pay no atomic counts).
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use smallvec::SmallVec;
 
@@ -32,16 +36,16 @@ pub struct Env<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cookie {
     /// The name (bytes: cookies are not necessarily UTF-8).
-    pub name: Arc<[u8]>,
+    pub name: Rc<[u8]>,
     /// The value.
-    pub value: Arc<[u8]>,
+    pub value: Rc<[u8]>,
     /// The domain: the canonical host for a host-only cookie, else the Domain
     /// attribute (lowercase, no leading dot).
-    pub domain: Arc<str>,
+    pub domain: Rc<str>,
     /// Sent only to exactly `domain`.
     pub host_only: bool,
     /// The path.
-    pub path: Arc<[u8]>,
+    pub path: Rc<[u8]>,
     /// When the cookie expires; `None` for a session cookie.
     pub expiry: Option<Time>,
     /// When it was first created (kept across overwrites, §5.7 step 23).
@@ -60,12 +64,12 @@ pub struct Cookie {
     /// The partition, `None` for the unpartitioned jar.
     pub partition: Option<PartitionKey>,
     /// The registrable domain of `domain` (or `domain` itself), for per-site limits.
-    site_key: Arc<str>,
+    site_key: Rc<str>,
     /// `name` as text (invalid UTF-8 replaced), made once when stored: traces
     /// and reports name the cookie many times.
-    name_text: Arc<str>,
+    name_text: Rc<str>,
     /// `path` as text.
-    path_text: Arc<str>,
+    path_text: Rc<str>,
     /// Insertion order, to order cookies created in the same second.
     sequence: u64,
 }
@@ -78,12 +82,12 @@ impl Cookie {
 
     /// The name as shared text (invalid UTF-8 replaced): a copy is a
     /// reference count.
-    pub fn name_text(&self) -> &Arc<str> {
+    pub fn name_text(&self) -> &Rc<str> {
         &self.name_text
     }
 
     /// The path as shared text.
-    pub fn path_text(&self) -> &Arc<str> {
+    pub fn path_text(&self) -> &Rc<str> {
         &self.path_text
     }
 
@@ -598,7 +602,7 @@ impl CookieJar {
         });
         let namesake = existing.and_then(|i| self.cookies.get(i));
         let same_domain = namesake.or_else(|| self.cookies.iter().find(|c| *c.domain == *domain));
-        let (domain, site_key): (Arc<str>, Arc<str>) = match same_domain {
+        let (domain, site_key): (Rc<str>, Rc<str>) = match same_domain {
             Some(c) => (c.domain.clone(), c.site_key.clone()),
             None => {
                 let site_key = site_key_of(&domain, env.psl);
@@ -607,7 +611,7 @@ impl CookieJar {
         };
         let partition = ctx.partition.clone();
         let sequence = self.next_sequence;
-        let text = |bytes: &[u8]| -> Arc<str> { String::from_utf8_lossy(bytes).into() };
+        let text = |bytes: &[u8]| -> Rc<str> { String::from_utf8_lossy(bytes).into() };
         // Without a namesake, the fields the caller made once for this line
         // (`SetCookie::shared`), else new copies.
         let shared = parsed.shared.as_ref();
@@ -891,7 +895,7 @@ impl CookieJar {
         let host_is_ip = url.host().is_ip();
         let request_path = url.path().as_bytes();
         let secure_url = url.is_secure(policy);
-        let mut request_site: Option<Arc<str>> = None;
+        let mut request_site: Option<Rc<str>> = None;
 
         // (index, path length, creation, sequence) of each cookie to send.
         let mut sent: SmallVec<[(usize, usize, Time, u64); 8]> = SmallVec::new();
@@ -1012,7 +1016,7 @@ fn has_empty_label(domain: &str) -> bool {
 }
 
 /// The registrable domain of a cookie domain or host, or the text itself.
-fn site_key_of(domain: &str, psl: &dyn PublicSuffixList) -> Arc<str> {
+fn site_key_of(domain: &str, psl: &dyn PublicSuffixList) -> Rc<str> {
     psl.registrable_domain(domain).unwrap_or(domain).into()
 }
 

@@ -4,7 +4,7 @@
 //! slices of the line. What the storage model needs from the request (the
 //! default-path, the clock, the age limit) is applied later, in [`crate::jar`].
 
-use std::sync::Arc;
+use std::rc::Rc;
 
 use crate::date::parse_cookie_date;
 use crate::time::Time;
@@ -129,20 +129,20 @@ pub struct SetCookie<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SharedFields {
     /// The name bytes.
-    pub name: Arc<[u8]>,
+    pub name: Rc<[u8]>,
     /// The name as text (lossy UTF-8).
-    pub name_text: Arc<str>,
+    pub name_text: Rc<str>,
     /// The value bytes.
-    pub value: Arc<[u8]>,
+    pub value: Rc<[u8]>,
     /// An explicit `Path` attribute's bytes and text.
-    pub path: Option<(Arc<[u8]>, Arc<str>)>,
+    pub path: Option<(Rc<[u8]>, Rc<str>)>,
 }
 
 impl SetCookie<'_> {
     /// The same line with its name, value and explicit path made once in the
     /// form the jar keeps, so that storing it again allocates none of them.
     pub fn shared(mut self) -> Self {
-        let text = |bytes: &[u8]| -> Arc<str> { String::from_utf8_lossy(bytes).into() };
+        let text = |bytes: &[u8]| -> Rc<str> { String::from_utf8_lossy(bytes).into() };
         self.shared = Some(SharedFields {
             name: self.name.into(),
             name_text: text(self.name),

@@ -4,7 +4,7 @@
 //! browser, from the engine) and the rules' findings with their fixes.
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::rc::Rc;
 
 use cookie_doctor_cookie::{
     Cookie, CookieJar, CookieUrl, Env, GetContext, ParseNotes, Policy, Reason, Reasons, SameSite,
@@ -129,7 +129,7 @@ impl StoredAs {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Verdict {
     /// The browser profile.
-    pub browser: Arc<str>,
+    pub browser: Rc<str>,
     /// The request context (one of [`crate::matrix::Context`]'s names, or
     /// [`SAME_SITE_CONTEXT`]).
     pub context: Cow<'static, str>,
@@ -319,7 +319,7 @@ pub fn check_spec(
             removed_existing,
             notes,
             verdicts: vec![Verdict {
-                browser: Arc::from(SPEC_PROFILE),
+                browser: Rc::from(SPEC_PROFILE),
                 context: Cow::Borrowed(SAME_SITE_CONTEXT),
                 stored: kind == Outcome::Stored,
                 sent: false,

@@ -2,13 +2,13 @@
 //! fix does not touch (order, spelling, unknown attributes), and the same cookie
 //! as a structured [`CookieSpec`] for framework snippets.
 
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// One attribute as written: its name and, if it had `=`, its value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Attribute {
-    name: Arc<str>,
-    value: Option<Arc<str>>,
+    name: Rc<str>,
+    value: Option<Rc<str>>,
 }
 
 /// A Set-Cookie line that a fix can edit. Its pieces are shared text: the
@@ -16,7 +16,7 @@ struct Attribute {
 /// a copy then costs one list, not a string per attribute.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CookieLine {
-    pair: Arc<str>,
+    pair: Rc<str>,
     attributes: Vec<Attribute>,
 }
 
@@ -26,17 +26,17 @@ impl CookieLine {
     pub fn parse(line: &str) -> CookieLine {
         let line = strip_header_name(line);
         let mut parts = line.split(';');
-        let pair = Arc::from(parts.next().unwrap_or_default().trim());
+        let pair = Rc::from(parts.next().unwrap_or_default().trim());
         let attributes = parts
             .map(str::trim)
             .filter(|a| !a.is_empty())
             .map(|a| match a.split_once('=') {
                 Some((n, v)) => Attribute {
-                    name: Arc::from(n.trim()),
-                    value: Some(Arc::from(v.trim())),
+                    name: Rc::from(n.trim()),
+                    value: Some(Rc::from(v.trim())),
                 },
                 None => Attribute {
-                    name: Arc::from(a),
+                    name: Rc::from(a),
                     value: None,
                 },
             })
@@ -80,8 +80,8 @@ impl CookieLine {
     /// one's place, in the canonical spelling given), or appends it.
     pub fn set(&mut self, name: &str, value: Option<&str>) {
         let new = Attribute {
-            name: Arc::from(name),
-            value: value.map(Arc::from),
+            name: Rc::from(name),
+            value: value.map(Rc::from),
         };
         match self
             .attributes

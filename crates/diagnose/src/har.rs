@@ -24,6 +24,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::io::Read;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use cookie_doctor_cookie::{
@@ -41,7 +42,7 @@ use url::Url;
 use crate::audit::AuditResponse;
 
 /// A cookie's name, domain, path and partition: what `set_at` is keyed by.
-type CookieIdentity = (Arc<str>, Arc<str>, Arc<str>, Option<Arc<str>>);
+type CookieIdentity = (Rc<str>, Rc<str>, Rc<str>, Option<Arc<str>>);
 
 /// The version of the `har --format json` document (docs/har.md).
 pub const HAR_REPLAY_VERSION: u32 = 1;
@@ -602,7 +603,7 @@ impl<'a> HarReplay<'a> {
                 profile,
                 &mut self.jar,
                 &env,
-                &Arc::from(line),
+                &Rc::from(line),
                 &parse_set_cookie(line.as_bytes()),
                 &cookie_url,
                 &context,

@@ -14,7 +14,7 @@ use cookie_doctor_inputs::{Credentials, LoadAs, ResponseSpec, Scenario, Step, St
 use cookie_doctor_profiles::Profile;
 use cookie_doctor_site::{Origin, PublicSuffixList};
 use serde::Serialize;
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// A standard request context of `check` (DESIGN.md §7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -102,7 +102,7 @@ impl Deployment {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Cell {
     /// The browser profile (shared by the cells and runs of one matrix).
-    pub browser: Arc<str>,
+    pub browser: Rc<str>,
     /// The context.
     pub context: Context,
     /// The context's response stored the cookie.
@@ -118,7 +118,7 @@ pub struct Cell {
 #[derive(Clone, Debug)]
 pub struct ContextRun {
     /// The browser profile.
-    pub browser: Arc<str>,
+    pub browser: Rc<str>,
     /// The context.
     pub context: Context,
     /// The steps whose requests decided "stored" and "sent", in that order
@@ -382,10 +382,7 @@ pub fn delivery_matrix_in(
         })
         .collect();
     // Each profile's name, shared by its cells and runs.
-    let names: Vec<Arc<str>> = profiles
-        .iter()
-        .map(|p| Arc::from(p.name.as_str()))
-        .collect();
+    let names: Vec<Rc<str>> = profiles.iter().map(|p| Rc::from(p.name.as_str())).collect();
     // Context-major, profile-minor, as the rules read the runs.
     for (c, &context) in contexts.iter().enumerate() {
         for ((at, &original), name) in originals.iter().enumerate().zip(&names) {
@@ -432,7 +429,7 @@ pub fn delivery_matrix_in(
 
 fn cell_for(
     line: &str,
-    browser: &Arc<str>,
+    browser: &Rc<str>,
     context: Context,
     store: Option<&RequestTrace>,
     send: Option<&RequestTrace>,

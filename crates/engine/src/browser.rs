@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::cell::Cell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use smallvec::SmallVec;
@@ -98,7 +99,7 @@ pub(crate) struct ParsedSetCookies<'r> {
 }
 
 /// One Set-Cookie line (shared with the traces that quote it) and its parse.
-type ParsedLine<'r> = (Arc<str>, Result<SetCookie<'r>, ParseError>);
+type ParsedLine<'r> = (Rc<str>, Result<SetCookie<'r>, ParseError>);
 
 impl<'r> ParsedSetCookies<'r> {
     pub(crate) fn new(responses: &'r Responses) -> ParsedSetCookies<'r> {
@@ -111,7 +112,7 @@ impl<'r> ParsedSetCookies<'r> {
                         .get_all("set-cookie")
                         .map(|line| {
                             let parsed = parse_set_cookie(line.as_bytes()).map(SetCookie::shared);
-                            (Arc::from(line), parsed)
+                            (Rc::from(line), parsed)
                         })
                         .collect()
                 })
@@ -1407,7 +1408,7 @@ impl<'a> Browser<'a> {
     #[allow(clippy::too_many_arguments)]
     fn receive_set_cookie(
         &mut self,
-        line: &Arc<str>,
+        line: &Rc<str>,
         parsed: &Result<SetCookie<'_>, ParseError>,
         url: &CookieUrl,
         context: &RequestContext,
@@ -1510,7 +1511,7 @@ impl<'a> Browser<'a> {
     }
 
     fn script_write(&mut self, frame: usize, line: &str) -> SetCookieTrace {
-        let shared: Arc<str> = line.into();
+        let shared: Rc<str> = line.into();
         let Some((url, context, unpartitioned)) = self.document_context(frame) else {
             return rejected(&shared, reasons![Reason::InvalidHost], None);
         };

@@ -7,7 +7,7 @@
 //! both call these functions, so a request is judged the same way whether it
 //! came from a scenario step or from a browser's network log.
 
-use std::sync::Arc;
+use std::rc::Rc;
 
 use cookie_doctor_cookie::{
     Api, Cookie, CookieJar, CookieUrl, Env, GetContext, ParseError, PartitionKey, Reason, Reasons,
@@ -162,7 +162,7 @@ pub fn receive_set_cookie(
     profile: &Profile,
     jar: &mut CookieJar,
     env: &Env<'_>,
-    line: &Arc<str>,
+    line: &Rc<str>,
     parsed: &Result<SetCookie<'_>, ParseError>,
     url: &CookieUrl,
     context: &RequestContext,
@@ -193,7 +193,7 @@ pub fn write_cookie(
     profile: &Profile,
     jar: &mut CookieJar,
     env: &Env<'_>,
-    line: &Arc<str>,
+    line: &Rc<str>,
     parsed: &Result<SetCookie<'_>, ParseError>,
     url: &CookieUrl,
     api: Api,
@@ -287,7 +287,7 @@ pub fn excluded_ref(cookie: &Cookie, reasons: Reasons) -> ExcludedCookie {
 }
 
 /// A refused cookie write.
-pub fn rejected(line: &Arc<str>, reasons: Reasons, cookie: Option<CookieRef>) -> SetCookieTrace {
+pub fn rejected(line: &Rc<str>, reasons: Reasons, cookie: Option<CookieRef>) -> SetCookieTrace {
     SetCookieTrace {
         line: line.clone(),
         stored: false,

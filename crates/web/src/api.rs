@@ -440,12 +440,15 @@ struct SimulateRequest {
 }
 
 /// Reads the scenario of `/api/simulate` and `/api/timeline` (TOML text, or
-/// `{"toml": …, "browsers": […]}`) and runs it.
-async fn run_scenario(
+/// `{"toml": …, "browsers": […]}`), runs it and renders the trace with
+/// `render` on the same blocking thread (a trace shares its strings with
+/// `Rc` and stays on the thread of its analysis).
+async fn run_scenario<T: Send + 'static>(
     state: &AppState,
     headers: &HeaderMap,
     body: Body,
-) -> Result<(Scenario, cookie_doctor_engine::Trace), ApiError> {
+    render: impl FnOnce(&Scenario, &cookie_doctor_engine::Trace) -> T + Send + 'static,
+) -> Result<T, ApiError> {
     let media = media_type(headers);
     let is_json = match media.as_deref() {
         Some("application/json") => true,
@@ -500,7 +503,7 @@ async fn run_scenario(
     let start = state.now();
     blocking(state, move || {
         let trace = cookie_doctor_engine::simulate(&scenario, &profiles, psl.as_ref(), start);
-        (scenario, trace)
+        render(&scenario, &trace)
     })
     .await
 }
@@ -517,14 +520,16 @@ pub(crate) async fn simulate(
         .unwrap_or("")
         .split('&')
         .any(|pair| pair == "svg=1" || pair == "svg=true");
-    match run_scenario(&state, &headers, body).await {
-        Ok((scenario, trace)) if with_svg => {
-            let svg = cookie_doctor_report::timeline_svg::render_timeline_svg(&scenario, &trace);
-            json_text(to_json_compact(
-                &serde_json::json!({"trace": trace, "svg": svg}),
-            ))
+    let render = move |scenario: &Scenario, trace: &cookie_doctor_engine::Trace| {
+        if with_svg {
+            let svg = cookie_doctor_report::timeline_svg::render_timeline_svg(scenario, trace);
+            to_json_compact(&serde_json::json!({"trace": trace, "svg": svg}))
+        } else {
+            to_json_compact(trace)
         }
-        Ok((_, trace)) => json_text(to_json_compact(&trace)),
+    };
+    match run_scenario(&state, &headers, body, render).await {
+        Ok(text) => json_text(text),
         Err(e) => e.into_response(),
     }
 }
@@ -535,12 +540,9 @@ pub(crate) async fn timeline(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    match run_scenario(&state, &headers, body).await {
-        Ok((scenario, trace)) => (
-            [(CONTENT_TYPE, "image/svg+xml; charset=utf-8")],
-            cookie_doctor_report::timeline_svg::render_timeline_svg(&scenario, &trace),
-        )
-            .into_response(),
+    let render = cookie_doctor_report::timeline_svg::render_timeline_svg;
+    match run_scenario(&state, &headers, body, render).await {
+        Ok(svg) => ([(CONTENT_TYPE, "image/svg+xml; charset=utf-8")], svg).into_response(),
         Err(e) => e.into_response(),
     }
 }
