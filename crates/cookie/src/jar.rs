@@ -457,8 +457,13 @@ impl CookieJar {
         // attribute in the cookie-attribute-list with an attribute-name of "Domain"".
         // §5.6.3: "Convert the cookie-domain to lower case."
         let request_host = url.host_text();
+        // A shared line has its lower-cased domain text made once.
+        let shared = parsed.shared.as_ref();
+        let shared_domain = shared.and_then(|s| s.domain.as_deref());
         let mut domain_attribute: Option<Cow<'_, str>> = parsed.domain.and_then(|raw| {
-            if raw.is_ascii() {
+            if let Some(text) = shared_domain {
+                Some(Cow::Borrowed(text))
+            } else if raw.is_ascii() {
                 // ASCII is UTF-8; already lower case (the usual), it is borrowed.
                 Some(match std::str::from_utf8(raw) {
                     Ok(text) if !raw.iter().any(u8::is_ascii_uppercase) => Cow::Borrowed(text),
@@ -523,7 +528,15 @@ impl CookieJar {
                 // and the domain-attribute is a public suffix: If the domain-attribute
                 // is identical to the canonicalized request-host: Let the
                 // domain-attribute be the empty string. Otherwise: Ignore the cookie".
-                if policy.reject_public_suffixes && env.psl.is_public_suffix(&attr) {
+                let is_public_suffix = || match shared {
+                    // The shared text is the attribute itself (ASCII).
+                    Some(s) if shared_domain.is_some() => *s
+                        .domain_facts
+                        .attribute_is_public_suffix
+                        .get_or_init(|| env.psl.is_public_suffix(&attr)),
+                    _ => env.psl.is_public_suffix(&attr),
+                };
+                if policy.reject_public_suffixes && is_public_suffix() {
                     if attr == request_host {
                         (Cow::Borrowed(request_host), true)
                     } else {
@@ -602,11 +615,26 @@ impl CookieJar {
         });
         let namesake = existing.and_then(|i| self.cookies.get(i));
         let same_domain = namesake.or_else(|| self.cookies.iter().find(|c| *c.domain == *domain));
-        let (domain, site_key): (Rc<str>, Rc<str>) = match same_domain {
-            Some(c) => (c.domain.clone(), c.site_key.clone()),
-            None => {
+        // The site key depends only on the domain (and the list, one per jar
+        // and per shared line): taken from a cookie of the same domain, else
+        // from what an earlier store of this line worked out, else computed.
+        let remembered = shared
+            .and_then(|s| s.domain_facts.site_key.get())
+            .filter(|(d, _)| **d == *domain);
+        let (domain, site_key): (Rc<str>, Rc<str>) = match (same_domain, remembered) {
+            (Some(c), _) => (c.domain.clone(), c.site_key.clone()),
+            (None, Some((d, key))) => (d.clone(), key.clone()),
+            (None, None) => {
                 let site_key = site_key_of(&domain, env.psl);
-                (domain.into(), site_key)
+                let domain: Rc<str> = domain.into();
+                if let Some(s) = shared {
+                    // Only the first domain is remembered (a line's usual one).
+                    let _ = s
+                        .domain_facts
+                        .site_key
+                        .set((domain.clone(), site_key.clone()));
+                }
+                (domain, site_key)
             }
         };
         let partition = ctx.partition.clone();
@@ -614,7 +642,6 @@ impl CookieJar {
         let text = |bytes: &[u8]| -> Rc<str> { String::from_utf8_lossy(bytes).into() };
         // Without a namesake, the fields the caller made once for this line
         // (`SetCookie::shared`), else new copies.
-        let shared = parsed.shared.as_ref();
         let shared_path = shared
             .and_then(|s| s.path.as_ref())
             .filter(|(bytes, _)| **bytes == *path);

@@ -25,8 +25,8 @@ pub use jar::{
     Cookie, CookieJar, Env, Excluded, Retrieval, Retrieved, SetOutcome, default_path, path_match,
 };
 pub use parse::{
-    MAX_ATTRIBUTE_VALUE_OCTETS, MAX_NAME_VALUE_OCTETS, ParseError, ParseNotes, PathAttribute,
-    SameSite, SetCookie, SharedFields, parse_set_cookie,
+    DomainFacts, MAX_ATTRIBUTE_VALUE_OCTETS, MAX_NAME_VALUE_OCTETS, ParseError, ParseNotes,
+    PathAttribute, SameSite, SetCookie, SharedFields, parse_set_cookie,
 };
 pub use policy::{EvictionLimit, NonAsciiDomain, Policy};
 pub use reason::{

@@ -136,6 +136,25 @@ pub struct SharedFields {
     pub value: Rc<[u8]>,
     /// An explicit `Path` attribute's bytes and text.
     pub path: Option<(Rc<[u8]>, Rc<str>)>,
+    /// The `Domain` attribute as the jar reads it (RFC 6265bis §5.6.3: lower
+    /// case), when it is ASCII and not empty.
+    pub domain: Option<Rc<str>>,
+    /// Facts about this line's domain that depend only on it and on the
+    /// Public Suffix List, worked out by the first jar that stores the line
+    /// and read by the next (a line is stored with one list; see
+    /// `CookieJar::store`).
+    pub domain_facts: DomainFacts,
+}
+
+/// What the jar learnt about a shared line's domain (see
+/// [`SharedFields::domain_facts`]): each is worked out at most once.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DomainFacts {
+    /// Whether the `Domain` attribute is a public suffix.
+    pub attribute_is_public_suffix: std::cell::OnceCell<bool>,
+    /// The cookie's domain and its site key (registrable domain), when
+    /// first stored.
+    pub site_key: std::cell::OnceCell<(Rc<str>, Rc<str>)>,
 }
 
 impl SetCookie<'_> {
@@ -151,6 +170,11 @@ impl SetCookie<'_> {
                 Some(PathAttribute::Explicit(p)) => Some((p.into(), text(p))),
                 _ => None,
             },
+            domain: self
+                .domain
+                .filter(|raw| raw.is_ascii() && !raw.is_empty())
+                .map(|raw| String::from_utf8_lossy(raw).to_ascii_lowercase().into()),
+            domain_facts: DomainFacts::default(),
         });
         self
     }

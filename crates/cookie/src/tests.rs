@@ -507,6 +507,12 @@ fn a_shared_line_stores_the_same_cookie() {
         "v=caf\u{e9}; Path=/d\u{e9}j\u{e0}",
     ];
     let url = CookieUrl::parse("https://www.example.com/app/page").unwrap();
+    // Shared once and stored by every jar below: what the first store learnt
+    // about a line's domain (`DomainFacts`) is read by the later ones.
+    let once: Vec<SetCookie<'_>> = lines
+        .iter()
+        .map(|l| parse_set_cookie(l.as_bytes()).unwrap().shared())
+        .collect();
     for policy in [Policy::rfc6265bis(), {
         let mut p = Policy::rfc6265bis();
         p.nameless_value_becomes_name = true;
@@ -520,12 +526,18 @@ fn a_shared_line_stores_the_same_cookie() {
         let mut plain = CookieJar::new();
         let mut shared = CookieJar::new();
         for round in 0..2 {
-            for line in lines {
+            let mut fresh_plain = CookieJar::new();
+            let mut fresh = CookieJar::new();
+            for (line, remembered) in lines.iter().zip(&once) {
                 let parsed = parse_set_cookie(line.as_bytes()).unwrap();
                 let a = plain.store(&parsed, &SetContext::top_level(&url), &env);
-                let b = shared.store(&parsed.shared(), &SetContext::top_level(&url), &env);
+                let b = shared.store(&parsed.clone().shared(), &SetContext::top_level(&url), &env);
                 assert_eq!(a, b, "{line} in round {round}");
+                let c = fresh_plain.store(&parsed, &SetContext::top_level(&url), &env);
+                let d = fresh.store(remembered, &SetContext::top_level(&url), &env);
+                assert_eq!(c, d, "{line} in a fresh jar in round {round}");
             }
+            assert_eq!(fresh_plain.cookies(), fresh.cookies());
         }
         assert_eq!(plain.cookies(), shared.cookies());
     }

@@ -154,8 +154,38 @@ pub struct Matrix {
 
 /// The scenario for one context.
 pub fn context_scenario(lines: &[String], deployment: &Deployment, context: Context) -> Scenario {
-    scenario_for(lines, deployment, context, true)
+    scenario_for(
+        lines,
+        deployment,
+        &ScenarioTexts::of(deployment),
+        context,
+        true,
+    )
 }
+
+/// The texts the context scenarios of one deployment name, written once per
+/// matrix rather than once per context.
+struct ScenarioTexts {
+    /// The URL.
+    url: String,
+    /// The other site of a frame, image or link ([`Deployment::origin_for`]).
+    embedder: String,
+    /// The other site of a credentialed fetch.
+    caller: String,
+}
+
+impl ScenarioTexts {
+    fn of(deployment: &Deployment) -> ScenarioTexts {
+        ScenarioTexts {
+            url: deployment.url.to_string(),
+            embedder: deployment.origin_for(Context::Iframe),
+            caller: deployment.origin_for(Context::FetchInclude),
+        }
+    }
+}
+
+/// The names of the frames a context scenario opens (step indices 0–4).
+const FRAME_NAMES: [&str; 5] = ["app0", "app1", "app2", "app3", "app4"];
 
 /// The scenario for one context; without `with_response`, its response list
 /// is left empty (the branches run together by `run_branches` use the first
@@ -163,19 +193,23 @@ pub fn context_scenario(lines: &[String], deployment: &Deployment, context: Cont
 fn scenario_for(
     lines: &[String],
     deployment: &Deployment,
+    texts: &ScenarioTexts,
     context: Context,
     with_response: bool,
 ) -> Scenario {
-    let url = deployment.url.to_string();
+    let url = &texts.url;
     let headers: Vec<String> = if with_response {
         let mut headers = Vec::with_capacity(lines.len() + deployment.headers.len());
-        headers.extend(lines.iter().map(|l| format!("Set-Cookie: {l}")));
+        headers.extend(lines.iter().map(|l| ["Set-Cookie: ", l].concat()));
         headers.extend(deployment.headers.iter().cloned());
         headers
     } else {
         Vec::new()
     };
-    let other = deployment.origin_for(context);
+    let other: &str = match context {
+        Context::FetchInclude => &texts.caller,
+        _ => &texts.embedder,
+    };
     let step = |index: usize, kind: StepKind| Step {
         index,
         kind,
@@ -210,7 +244,10 @@ fn scenario_for(
             },
             Context::Iframe => Step {
                 url: Some(url.clone()),
-                name: Some(format!("app{index}")),
+                name: Some(FRAME_NAMES.get(index).map_or_else(
+                    || ["app", &index.to_string()].concat(),
+                    |n| (*n).to_string(),
+                )),
                 ..step(index, StepKind::Iframe)
             },
             Context::Subresource => Step {
@@ -225,29 +262,29 @@ fn scenario_for(
             },
         }
     };
-    let mut steps = vec![open(0, &url)];
+    let mut steps = vec![open(0, url)];
     if context == Context::SameSite {
         // The first visit decides "stored", the second "sent"; its response
         // sets the lines once more, which leaves the jar as the first did
         // (a namesake keeps its creation time), and the rules read that jar.
-        steps.push(open(1, &url));
+        steps.push(open(1, url));
     } else {
-        steps.push(open(1, &other));
+        steps.push(open(1, other));
         steps.push(request(2));
         if matches!(context, Context::TopLevelGet | Context::TopLevelPost) {
             // Back to the other site so the next navigation is cross-site again.
-            steps.push(open(3, &other));
+            steps.push(open(3, other));
             steps.push(request(4));
         } else {
             steps.push(request(3));
         }
     }
     Scenario {
-        name: format!("check {} in context {}", url, context.as_str()),
+        name: ["check ", url, " in context ", context.as_str()].concat(),
         browsers: Vec::new(),
         responses: if with_response {
             vec![ResponseSpec {
-                url,
+                url: url.clone(),
                 status: 200,
                 location: None,
                 headers,
@@ -342,10 +379,19 @@ pub fn delivery_matrix_in(
     }
     // The contexts' scenarios share their first steps (the first-party visit,
     // then the other site's page): the engine runs them as one tree.
+    // Where each line's Set-Cookie trace is: the response sets the lines in
+    // order, so the first trace of a line's text is at the index of the
+    // first line with that text.
+    let first_of: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| lines.iter().position(|l| l == line).unwrap_or(i))
+        .collect();
+    let texts = ScenarioTexts::of(deployment);
     let scenarios: Vec<Scenario> = contexts
         .iter()
         .enumerate()
-        .map(|(i, &c)| scenario_for(lines, deployment, c, i == 0))
+        .map(|(i, &c)| scenario_for(lines, deployment, &texts, c, i == 0))
         .collect();
     let keeps: Vec<[usize; 2]> = contexts.iter().map(|&c| decisive_steps(c)).collect();
     let branches: Vec<Branch<'_>> = scenarios
@@ -411,8 +457,9 @@ pub fn delivery_matrix_in(
                 jar,
             };
             let place = at * width + rank.get(c).copied().unwrap_or(0);
-            for (i, line) in lines.iter().enumerate() {
-                let cell = cell_for(line, name, context, run.store_request(), run.send_request());
+            for ((i, line), &first) in lines.iter().enumerate().zip(&first_of) {
+                let store = run.store_request();
+                let cell = cell_for(line, first, name, context, store, run.send_request());
                 if let Some(slot) = cells.get_mut(i).and_then(|row| row.get_mut(place)) {
                     *slot = Some(cell);
                 }
@@ -427,8 +474,12 @@ pub fn delivery_matrix_in(
     Matrix { cells, runs }
 }
 
+/// The cell of `line` (whose Set-Cookie trace is expected at index
+/// `expected_at` of the store request's, see `first_of`; looked up by its
+/// text otherwise).
 fn cell_for(
     line: &str,
+    expected_at: usize,
     browser: &Rc<str>,
     context: Context,
     store: Option<&RequestTrace>,
@@ -443,7 +494,12 @@ fn cell_for(
             }
         }
     };
-    let set = store.and_then(|r| r.set_cookie.iter().find(|s| *s.line == *line));
+    let set = store.and_then(|r| {
+        r.set_cookie
+            .get(expected_at)
+            .filter(|s| *s.line == *line)
+            .or_else(|| r.set_cookie.iter().find(|s| *s.line == *line))
+    });
     let stored = set.is_some_and(|s| s.stored && !s.deleted);
     if let Some(set) = set {
         add(&set.reasons);
