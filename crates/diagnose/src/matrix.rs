@@ -232,7 +232,7 @@ fn scenario_for(
     };
     let request = |index: usize| -> Step {
         match context {
-            Context::SameSite => open(index, &url),
+            Context::SameSite => open(index, url),
             Context::TopLevelGet => Step {
                 url: Some(url.clone()),
                 ..step(index, StepKind::Click)
