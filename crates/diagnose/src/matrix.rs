@@ -125,7 +125,7 @@ pub struct ContextRun {
     /// (read through [`ContextRun::store_request`] and
     /// [`ContextRun::send_request`]; kept whole, so the requests are not
     /// moved out of them).
-    decisive: Vec<Option<StepTrace>>,
+    decisive: Vec<Option<Rc<StepTrace>>>,
     /// The jar at the end of the context's run: kept for the same-site
     /// context only (what rules about the app's own pages read).
     pub jar: Option<Vec<JarCookie>>,
@@ -298,7 +298,7 @@ fn scenario_for(
 
 /// The last request of a step that reached the URL (redirects and preflights
 /// come first).
-fn main_request(step: Option<&Option<StepTrace>>) -> Option<&RequestTrace> {
+fn main_request(step: Option<&Option<Rc<StepTrace>>>) -> Option<&RequestTrace> {
     step?
         .as_ref()?
         .requests

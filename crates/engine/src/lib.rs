@@ -11,6 +11,8 @@ mod browser;
 pub mod cookies;
 pub mod trace;
 
+use std::rc::Rc;
+
 use cookie_doctor_cookie::Time;
 use cookie_doctor_inputs::{Scenario, Step};
 use cookie_doctor_profiles::{Profile, WatchedKnobs};
@@ -72,8 +74,9 @@ pub struct Branch<'s> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct BranchRun {
     /// The traces of the kept steps, in `keep` order (`None` for a position
-    /// past the scenario's end).
-    pub kept: Vec<Option<StepTrace>>,
+    /// past the scenario's end). A step shared by several lanes (riders) or
+    /// branches is one trace, counted, not copied.
+    pub kept: Vec<Option<Rc<StepTrace>>>,
     /// The jar after the branch's last step (as in [`Run::jar`]), when the
     /// branch asked for it.
     pub jar: Option<Vec<JarCookie>>,
@@ -390,8 +393,7 @@ fn skips_last_set_cookie(
 }
 
 /// Hands the trace of step `depth` to the branches of `group` that keep it,
-/// in each of the lanes `sharing`: each gets a copy, the last one the trace
-/// itself.
+/// in each of the lanes `sharing`: all of them share it.
 fn keep_trace(
     trace: StepTrace,
     depth: usize,
@@ -416,20 +418,18 @@ fn keep_trace(
                 })
         })
     };
-    let count = keepers().count();
     let mut trace = Some(trace);
-    for (n, (lane, m, slot)) in keepers().enumerate() {
-        let copy = if n + 1 == count {
-            trace.take()
-        } else {
-            trace.clone()
-        };
+    let mut shared: Option<Rc<StepTrace>> = None;
+    for (lane, m, slot) in keepers() {
         if let Some(kept) = lanes
             .get_mut(lane)
             .and_then(|runs| runs.get_mut(m))
             .and_then(|o| o.kept.get_mut(slot))
         {
-            *kept = copy;
+            if shared.is_none() {
+                shared = trace.take().map(Rc::new);
+            }
+            kept.clone_from(&shared);
         }
     }
 }
@@ -487,7 +487,11 @@ mod tests {
                 let together = run_branches(&branches, &[&leader, &rider], &BuiltinPsl, start);
                 for (variant, branch_run) in variants.iter().zip(&together[1]) {
                     let alone = run(variant, &rider, &BuiltinPsl, start);
-                    let kept: Vec<_> = branch_run.kept.iter().map(|s| s.clone().unwrap()).collect();
+                    let kept: Vec<_> = branch_run
+                        .kept
+                        .iter()
+                        .map(|s| s.as_deref().cloned().unwrap())
+                        .collect();
                     assert_eq!(kept, alone.steps, "{}: {}", path.display(), rider.name);
                     assert_eq!(
                         branch_run.jar.as_ref(),

@@ -61,7 +61,11 @@ fn branches_equal_separate_runs_on_every_scenario() {
         for (profile, runs) in profiles.iter().zip(&together) {
             for (variant, branch_run) in variants.iter().zip(runs) {
                 let alone = run(variant, profile, &BuiltinPsl, START);
-                let kept: Vec<_> = branch_run.kept.iter().map(|s| s.clone().unwrap()).collect();
+                let kept: Vec<_> = branch_run
+                    .kept
+                    .iter()
+                    .map(|s| s.as_deref().cloned().unwrap())
+                    .collect();
                 assert_eq!(
                     kept,
                     alone.steps,
@@ -159,7 +163,11 @@ fn skipping_the_last_set_cookie_changes_nothing_else() {
                 if k + 1 == variants.len() {
                     skipped_lines += clear_final_set_cookie(alone.last_mut().unwrap());
                 }
-                let kept: Vec<_> = branch_run.kept.iter().map(|s| s.clone().unwrap()).collect();
+                let kept: Vec<_> = branch_run
+                    .kept
+                    .iter()
+                    .map(|s| s.as_deref().cloned().unwrap())
+                    .collect();
                 assert_eq!(kept, alone, "{} in {}", path.display(), profile.name);
                 assert_eq!(branch_run.jar, None);
             }
@@ -170,7 +178,11 @@ fn skipping_the_last_set_cookie_changes_nothing_else() {
             for (profile, runs) in profiles.iter().zip(&single) {
                 let mut alone = run(variant, profile, &BuiltinPsl, START).steps;
                 skipped_lines += clear_final_set_cookie(alone.last_mut().unwrap());
-                let kept: Vec<_> = runs[0].kept.iter().map(|s| s.clone().unwrap()).collect();
+                let kept: Vec<_> = runs[0]
+                    .kept
+                    .iter()
+                    .map(|s| s.as_deref().cloned().unwrap())
+                    .collect();
                 assert_eq!(kept, alone, "{} alone in {}", path.display(), profile.name);
             }
         }
