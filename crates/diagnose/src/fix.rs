@@ -44,16 +44,22 @@ impl CookieLine {
         CookieLine { pair, attributes }
     }
 
+    /// The name-value pair split at its first `=` (a byte loop: the rules ask
+    /// for names often, and pairs are short).
+    fn split_pair(&self) -> Option<(&str, &str)> {
+        let at = self.pair.bytes().position(|b| b == b'=')?;
+        // `=` is ASCII: both sides are whole UTF-8.
+        Some((self.pair.get(..at)?, self.pair.get(at + 1..)?))
+    }
+
     /// The cookie name (empty for a nameless cookie).
     pub fn name(&self) -> &str {
-        self.pair.split_once('=').map_or("", |(n, _)| n.trim())
+        self.split_pair().map_or("", |(n, _)| n.trim())
     }
 
     /// The cookie value.
     pub fn value(&self) -> &str {
-        self.pair
-            .split_once('=')
-            .map_or(&*self.pair, |(_, v)| v.trim())
+        self.split_pair().map_or(&*self.pair, |(_, v)| v.trim())
     }
 
     /// Replaces the value.

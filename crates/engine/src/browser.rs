@@ -60,9 +60,71 @@ fn origin_and_site(url: &Url, psl: &dyn PublicSuffixList) -> Option<(Origin, Sit
     Some((origin, site))
 }
 
-/// URL text → what the engine made of it. Looked up on every step and request:
-/// foldhash, fast on short keys and seeded per process.
-type UrlMap<T> = std::collections::HashMap<String, T, foldhash::fast::RandomState>;
+/// URL text → what the engine made of it. Looked up on every step and
+/// request. A scenario names few URLs (a check's two or three): up to
+/// [`UrlMap::LINEAR`] of them are found by comparing texts, cheaper than
+/// hashing one; past that a hash index (foldhash, seeded per process) is kept
+/// beside them.
+struct UrlMap<T> {
+    entries: Vec<(String, T)>,
+    index: Option<std::collections::HashMap<String, usize, foldhash::fast::RandomState>>,
+}
+
+impl<T> Default for UrlMap<T> {
+    fn default() -> Self {
+        UrlMap {
+            entries: Vec::new(),
+            index: None,
+        }
+    }
+}
+
+impl<T> UrlMap<T> {
+    /// The most entries looked up by comparing texts.
+    const LINEAR: usize = 8;
+
+    fn position(&self, url: &str) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(url).copied(),
+            None => self.entries.iter().position(|(k, _)| k == url),
+        }
+    }
+
+    fn get(&self, url: &str) -> Option<&T> {
+        let at = self.position(url)?;
+        self.entries.get(at).map(|(_, v)| v)
+    }
+
+    fn contains_key(&self, url: &str) -> bool {
+        self.position(url).is_some()
+    }
+
+    /// Sets the value of `url` (replacing one it had).
+    fn insert(&mut self, url: String, value: T) {
+        if let Some(slot) = self.position(&url).and_then(|at| self.entries.get_mut(at)) {
+            slot.1 = value;
+            return;
+        }
+        if let Some(index) = &mut self.index {
+            index.insert(url.clone(), self.entries.len());
+        }
+        self.entries.push((url, value));
+        if self.index.is_none() && self.entries.len() > Self::LINEAR {
+            self.index = Some(
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(at, (k, _))| (k.clone(), at))
+                    .collect(),
+            );
+        }
+    }
+
+    /// The values, in the order their URLs were first inserted.
+    fn values(&self) -> impl Iterator<Item = &T> {
+        self.entries.iter().map(|(_, v)| v)
+    }
+}
 
 /// The entry whose URL matches `url`'s scheme, host, port and path (query
 /// and fragment ignored), if any.
@@ -1679,5 +1741,37 @@ fn expect_result(check: &str, value: &str, passed: bool, actual: String) -> Expe
         value: value.into(),
         passed,
         actual: (!passed).then_some(actual),
+    }
+}
+
+#[cfg(test)]
+mod url_map_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::UrlMap;
+
+    #[test]
+    fn a_url_map_answers_as_a_hash_map_below_and_past_its_linear_size() {
+        let mut map: UrlMap<usize> = UrlMap::default();
+        let mut reference = std::collections::HashMap::new();
+        // Past LINEAR the index takes over; every key is inserted twice (the
+        // second value replaces the first) and some are looked up absent.
+        for round in 0..2 {
+            for n in 0..(3 * UrlMap::<usize>::LINEAR) {
+                let url = format!("https://s{n}.example/p");
+                map.insert(url.clone(), n * 10 + round);
+                reference.insert(url, n * 10 + round);
+                for k in 0..(3 * UrlMap::<usize>::LINEAR + 2) {
+                    let probe = format!("https://s{k}.example/p");
+                    assert_eq!(map.get(&probe), reference.get(&probe), "{probe}");
+                    assert_eq!(map.contains_key(&probe), reference.contains_key(&probe));
+                }
+            }
+        }
+        let mut values: Vec<usize> = map.values().copied().collect();
+        let mut expected: Vec<usize> = reference.values().copied().collect();
+        values.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(values, expected);
+        assert!(map.index.is_some());
     }
 }
