@@ -71,7 +71,7 @@ pub struct Analysis {
     pub remaining: Vec<Cell>,
 }
 
-/// Whether the rule finds something for line `index` (what [`analyse`]
+/// Whether the rule finds something for line `index` (what [`analyse_all`]
 /// returns `Some` for): the line is in scope and SameSite is among what keeps
 /// it out of a declared context. The analysis's first test, without its
 /// copies and probes.
@@ -89,7 +89,7 @@ pub fn applies(cx: &RuleContext<'_>, index: usize) -> bool {
     })
 }
 
-/// The first step of [`analyse`]: the declared contexts, the cells failing
+/// The first step of [`analyse_all`]: the declared contexts, the cells failing
 /// there and the line with `SameSite=None; Secure` — `None` when the line is
 /// out of scope or SameSite is not what stops it.
 fn first_fix(cx: &RuleContext<'_>, index: usize) -> Option<(Vec<Context>, Vec<Cell>, CookieLine)> {
@@ -145,45 +145,62 @@ fn partitioned_candidate(
     })
 }
 
-/// Runs the probes of every line's analysis together (see
-/// [`probe_many`]), once per check: each step's probes in one batch.
-fn probe_all_lines(cx: &RuleContext<'_>) {
-    if cx.probes_batched.replace(true) {
-        return;
+/// Analyses every line (`None` where the declared contexts work or where
+/// its SameSite is not what stops it). Each step's probes run together (see
+/// [`probe_many`]) the first time a check asks; with `probes_batched`
+/// already set they run one by one, as [`with_probe`] runs them.
+fn analyse_all(cx: &RuleContext<'_>) -> Vec<Option<Analysis>> {
+    let batch = !cx.probes_batched.replace(true);
+    let firsts: Vec<Option<(Vec<Context>, Vec<Cell>, CookieLine)>> =
+        (0..cx.cookies.len()).map(|i| first_fix(cx, i)).collect();
+    if batch {
+        let wanted: Vec<(usize, CookieLine)> = firsts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| f.as_ref().map(|(_, _, fixed)| (i, fixed.clone())))
+            .collect();
+        probe_many(cx, &wanted);
     }
-    let firsts: Vec<(usize, Vec<Context>, CookieLine)> = (0..cx.cookies.len())
-        .filter_map(|i| first_fix(cx, i).map(|(contexts, _, fixed)| (i, contexts, fixed)))
-        .collect();
-    let wanted: Vec<(usize, CookieLine)> = firsts.iter().map(|(i, _, f)| (*i, f.clone())).collect();
-    probe_many(cx, &wanted);
-    let seconds: Vec<(usize, CookieLine)> = firsts
+    // The first fix's failing cells, then the `Partitioned` line to try.
+    let seconds: Vec<Option<(Vec<Cell>, Option<CookieLine>)>> = firsts
         .iter()
-        .filter_map(|(i, contexts, fixed)| {
-            let remaining = still_failing(cx, *i, fixed, contexts);
-            partitioned_candidate(cx, fixed, &remaining).map(|p| (*i, p))
+        .enumerate()
+        .map(|(i, first)| {
+            let (contexts, _, fixed) = first.as_ref()?;
+            let remaining = still_failing(cx, i, fixed, contexts);
+            let candidate = partitioned_candidate(cx, fixed, &remaining);
+            Some((remaining, candidate))
         })
         .collect();
-    probe_many(cx, &seconds);
-}
-
-/// Analyses line `index`: `None` when the declared contexts work or when its
-/// SameSite is not what stops it.
-pub fn analyse(cx: &RuleContext<'_>, index: usize) -> Option<Analysis> {
-    let (contexts, failing, mut fixed) = first_fix(cx, index)?;
-    probe_all_lines(cx);
-    let mut remaining = still_failing(cx, index, &fixed, &contexts);
-    if let Some(partitioned) = partitioned_candidate(cx, &fixed, &remaining) {
-        let after = still_failing(cx, index, &partitioned, &contexts);
-        if after.len() < remaining.len() {
-            fixed = partitioned;
-            remaining = after;
-        }
+    if batch {
+        let wanted: Vec<(usize, CookieLine)> = seconds
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.as_ref()?.1.clone().map(|p| (i, p)))
+            .collect();
+        probe_many(cx, &wanted);
     }
-    Some(Analysis {
-        failing,
-        fixed,
-        remaining,
-    })
+    firsts
+        .into_iter()
+        .zip(seconds)
+        .enumerate()
+        .map(|(i, (first, second))| {
+            let (contexts, failing, mut fixed) = first?;
+            let (mut remaining, candidate) = second?;
+            if let Some(partitioned) = candidate {
+                let after = still_failing(cx, i, &partitioned, &contexts);
+                if after.len() < remaining.len() {
+                    fixed = partitioned;
+                    remaining = after;
+                }
+            }
+            Some(Analysis {
+                failing,
+                fixed,
+                remaining,
+            })
+        })
+        .collect()
 }
 
 impl Rule for SameSiteBlocksDeclaredUse {
@@ -194,8 +211,8 @@ impl Rule for SameSiteBlocksDeclaredUse {
     fn check(&self, cx: &RuleContext<'_>) -> Vec<Finding> {
         let mut findings = Vec::new();
         let contexts = declared_contexts(cx);
-        for (index, line) in cx.cookies.iter().enumerate() {
-            let Some(a) = analyse(cx, index) else {
+        for ((index, line), analysis) in cx.cookies.iter().enumerate().zip(analyse_all(cx)) {
+            let Some(a) = analysis else {
                 continue;
             };
             let attr = same_site(line);
