@@ -89,10 +89,14 @@ pub fn applies(cx: &RuleContext<'_>, index: usize) -> bool {
     })
 }
 
+/// The declared contexts, the cells failing there, and the line with
+/// `SameSite=None; Secure`.
+type FirstFix = (Vec<Context>, Vec<Cell>, CookieLine);
+
 /// The first step of [`analyse_all`]: the declared contexts, the cells failing
 /// there and the line with `SameSite=None; Secure` — `None` when the line is
 /// out of scope or SameSite is not what stops it.
-fn first_fix(cx: &RuleContext<'_>, index: usize) -> Option<(Vec<Context>, Vec<Cell>, CookieLine)> {
+fn first_fix(cx: &RuleContext<'_>, index: usize) -> Option<FirstFix> {
     if !applies(cx, index) {
         return None;
     }
@@ -151,8 +155,7 @@ fn partitioned_candidate(
 /// already set they run one by one, as [`with_probe`] runs them.
 fn analyse_all(cx: &RuleContext<'_>) -> Vec<Option<Analysis>> {
     let batch = !cx.probes_batched.replace(true);
-    let firsts: Vec<Option<(Vec<Context>, Vec<Cell>, CookieLine)>> =
-        (0..cx.cookies.len()).map(|i| first_fix(cx, i)).collect();
+    let firsts: Vec<Option<FirstFix>> = (0..cx.cookies.len()).map(|i| first_fix(cx, i)).collect();
     if batch {
         let wanted: Vec<(usize, CookieLine)> = firsts
             .iter()
