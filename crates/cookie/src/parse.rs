@@ -147,8 +147,9 @@ pub struct SharedFields {
 }
 
 /// What the jar learnt about a shared line's domain (see
-/// [`SharedFields::domain_facts`]): each is worked out at most once.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// [`SharedFields::domain_facts`]): each is worked out at most once. Derived
+/// from the line, so two lines compare equal whatever their facts hold.
+#[derive(Clone, Debug, Default)]
 pub struct DomainFacts {
     /// Whether the `Domain` attribute is a public suffix.
     pub attribute_is_public_suffix: std::cell::OnceCell<bool>,
@@ -156,6 +157,14 @@ pub struct DomainFacts {
     /// first stored.
     pub site_key: std::cell::OnceCell<(Rc<str>, Rc<str>)>,
 }
+
+impl PartialEq for DomainFacts {
+    fn eq(&self, _: &DomainFacts) -> bool {
+        true
+    }
+}
+
+impl Eq for DomainFacts {}
 
 impl SetCookie<'_> {
     /// The same line with its name, value and explicit path made once in the
