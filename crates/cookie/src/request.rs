@@ -16,7 +16,9 @@ pub struct CookieUrl {
     /// The host as text: a domain's shares the host's.
     host_text: Arc<str>,
     port: Option<u16>,
-    path: Box<str>,
+    /// The path: shared, since a browser model makes a cookie URL for every
+    /// request to the same few URLs.
+    path: Arc<str>,
 }
 
 impl CookieUrl {
@@ -36,6 +38,11 @@ impl CookieUrl {
 
     /// The URL of `origin` with `path` (a URL's origin already at hand).
     pub fn from_origin(origin: Origin, path: &str) -> CookieUrl {
+        CookieUrl::with_shared_path(origin, path.into())
+    }
+
+    /// [`CookieUrl::from_origin`] with a path the caller already shares.
+    pub fn with_shared_path(origin: Origin, path: Arc<str>) -> CookieUrl {
         let host_text: Arc<str> = match &origin.host {
             Host::Domain(domain) => domain.clone(),
             other => other.to_string().into(),
@@ -45,7 +52,7 @@ impl CookieUrl {
             scheme: origin.scheme,
             host: origin.host,
             port: origin.port,
-            path: path.into(),
+            path,
         }
     }
 

@@ -51,6 +51,19 @@ struct KnownUrl {
     site: Site,
     /// The response entry that answers it ([`entry_for`]).
     entry: Option<usize>,
+    /// The URL's text and path, shared by every request's trace and cookie
+    /// URL instead of copied into each.
+    text: Rc<str>,
+    path: Arc<str>,
+}
+
+/// What a request hop to a URL starts from ([`Browser::hop_facts`]).
+struct HopFacts {
+    origin: Origin,
+    site: Site,
+    entry: Option<usize>,
+    text: Rc<str>,
+    path: Arc<str>,
 }
 
 /// HTML "origin" and "obtain a site" of a URL.
@@ -246,6 +259,8 @@ impl Responses {
                         origin,
                         site,
                         entry,
+                        text: url.as_str().into(),
+                        path: url.path().into(),
                     },
                 );
             }
@@ -585,13 +600,25 @@ impl<'a> Browser<'a> {
         }
     }
 
-    /// The origin and site of `url`, and the response entry that answers it
-    /// (one look-up in the run's table for a URL the scenario names).
-    fn site_and_response(&self, url: &Url) -> Option<(Origin, Site, Option<usize>)> {
+    /// The origin and site of `url`, the response entry that answers it, and
+    /// its text and path (one look-up in the run's table for a URL the
+    /// scenario names).
+    fn hop_facts(&self, url: &Url) -> Option<HopFacts> {
         match self.responses.known.get(url.as_str()) {
-            Some(known) => Some((known.origin.clone(), known.site.clone(), known.entry)),
-            None => origin_and_site(url, self.psl)
-                .map(|(origin, site)| (origin, site, self.responses.entry_for(url))),
+            Some(known) => Some(HopFacts {
+                origin: known.origin.clone(),
+                site: known.site.clone(),
+                entry: known.entry,
+                text: known.text.clone(),
+                path: known.path.clone(),
+            }),
+            None => origin_and_site(url, self.psl).map(|(origin, site)| HopFacts {
+                origin,
+                site,
+                entry: self.responses.entry_for(url),
+                text: url.as_str().into(),
+                path: url.path().into(),
+            }),
         }
     }
 
@@ -990,7 +1017,7 @@ impl<'a> Browser<'a> {
     ) -> RequestTrace {
         let top = self.top_site_text();
         RequestTrace {
-            url: url.as_str().to_owned(),
+            url: url.as_str().into(),
             method: method_text(method),
             destination: Cow::Borrowed(destination),
             site_for_cookies: None,
@@ -1110,7 +1137,14 @@ impl<'a> Browser<'a> {
         let mut last_headers: Option<&Headers> = None;
         let mut tainted = false;
         for hop in 0..=MAX_REDIRECTS {
-            let Some((hop_origin, url_site, entry)) = self.site_and_response(&plan.url) else {
+            let Some(HopFacts {
+                origin: hop_origin,
+                site: url_site,
+                entry,
+                text: url_text,
+                path: url_path,
+            }) = self.hop_facts(&plan.url)
+            else {
                 break;
             };
             let context = self.context_for(&plan, &url_site, &redirect_sites);
@@ -1129,7 +1163,7 @@ impl<'a> Browser<'a> {
             };
             let unpartitioned = self.unpartitioned_access(&plan, &context, &url_site);
             // The cookie URL of this hop: its origin is at hand already.
-            let cookie_url = CookieUrl::from_origin(hop_origin, plan.url.path());
+            let cookie_url = CookieUrl::with_shared_path(hop_origin, url_path);
             let safe = is_safe_method(&method);
             let top_nav = matches!(plan.kind, Kind::TopNavigation);
 
@@ -1170,7 +1204,7 @@ impl<'a> Browser<'a> {
                 ));
             }
             traces.push(RequestTrace {
-                url: plan.url.as_str().to_owned(),
+                url: url_text,
                 method: method_text(&method),
                 destination: Cow::Borrowed(plan.destination),
                 site_for_cookies: context.site_for_cookies.as_ref().map(|s| s.text().clone()),
@@ -1357,7 +1391,7 @@ impl<'a> Browser<'a> {
             .site_of(url)
             .map(|(_, site)| self.context_for(plan, &site, redirects));
         RequestTrace {
-            url: url.as_str().to_owned(),
+            url: url.as_str().into(),
             method: method_text(method),
             destination: Cow::Borrowed(plan.destination),
             site_for_cookies: context

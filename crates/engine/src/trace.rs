@@ -86,8 +86,8 @@ pub fn method_text(method: &str) -> Cow<'static, str> {
 /// A request and every cookie decision on it.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct RequestTrace {
-    /// The URL.
-    pub url: String,
+    /// The URL (shared with the run's other requests to it).
+    pub url: Rc<str>,
     /// The method (`OPTIONS` for a preflight); the usual ones are not copied.
     pub method: Cow<'static, str>,
     /// The Fetch destination: `document`, `iframe`, `image`, `script`, `style`,
