@@ -184,9 +184,6 @@ impl ScenarioTexts {
     }
 }
 
-/// The names of the frames a context scenario opens (step indices 0–4).
-const FRAME_NAMES: [&str; 5] = ["app0", "app1", "app2", "app3", "app4"];
-
 /// The scenario for one context; without `with_response`, its response list
 /// is left empty (the branches run together by `run_branches` use the first
 /// one's responses only).
@@ -244,10 +241,7 @@ fn scenario_for(
             },
             Context::Iframe => Step {
                 url: Some(url.clone()),
-                name: Some(FRAME_NAMES.get(index).map_or_else(
-                    || ["app", &index.to_string()].concat(),
-                    |n| (*n).to_string(),
-                )),
+                name: Some(format!("app{index}")),
                 ..step(index, StepKind::Iframe)
             },
             Context::Subresource => Step {

@@ -45,7 +45,9 @@ pub(crate) struct Responses {
     known: UrlMap<KnownUrl>,
 }
 
-/// What the engine made of a URL a scenario names.
+/// What the engine made of a URL: for a URL a scenario names, once per run
+/// (and what a request hop to any URL starts from, [`Browser::hop_facts`]).
+#[derive(Clone)]
 struct KnownUrl {
     origin: Origin,
     site: Site,
@@ -53,15 +55,6 @@ struct KnownUrl {
     entry: Option<usize>,
     /// The URL's text and path, shared by every request's trace and cookie
     /// URL instead of copied into each.
-    text: Rc<str>,
-    path: Arc<str>,
-}
-
-/// What a request hop to a URL starts from ([`Browser::hop_facts`]).
-struct HopFacts {
-    origin: Origin,
-    site: Site,
-    entry: Option<usize>,
     text: Rc<str>,
     path: Arc<str>,
 }
@@ -273,11 +266,6 @@ impl Responses {
         }
     }
 
-    /// The response entry that answers `url` ([`entry_for`]).
-    fn entry_for(&self, url: &Url) -> Option<usize> {
-        entry_for(&self.entries, url)
-    }
-
     /// The parsed URL of a step.
     fn step_url(&self, step: &Step) -> Option<Url> {
         self.step_urls.get(step.url.as_deref()?).cloned().flatten()
@@ -288,7 +276,7 @@ impl Responses {
     fn find(&self, url: &Url) -> Response<'_> {
         let entry = match self.known.get(url.as_str()) {
             Some(known) => known.entry,
-            None => self.entry_for(url),
+            None => entry_for(&self.entries, url),
         };
         self.response(entry)
     }
@@ -603,19 +591,13 @@ impl<'a> Browser<'a> {
     /// The origin and site of `url`, the response entry that answers it, and
     /// its text and path (one look-up in the run's table for a URL the
     /// scenario names).
-    fn hop_facts(&self, url: &Url) -> Option<HopFacts> {
+    fn hop_facts(&self, url: &Url) -> Option<KnownUrl> {
         match self.responses.known.get(url.as_str()) {
-            Some(known) => Some(HopFacts {
-                origin: known.origin.clone(),
-                site: known.site.clone(),
-                entry: known.entry,
-                text: known.text.clone(),
-                path: known.path.clone(),
-            }),
-            None => origin_and_site(url, self.psl).map(|(origin, site)| HopFacts {
+            Some(known) => Some(known.clone()),
+            None => origin_and_site(url, self.psl).map(|(origin, site)| KnownUrl {
                 origin,
                 site,
-                entry: self.responses.entry_for(url),
+                entry: entry_for(&self.responses.entries, url),
                 text: url.as_str().into(),
                 path: url.path().into(),
             }),
@@ -1137,7 +1119,7 @@ impl<'a> Browser<'a> {
         let mut last_headers: Option<&Headers> = None;
         let mut tainted = false;
         for hop in 0..=MAX_REDIRECTS {
-            let Some(HopFacts {
+            let Some(KnownUrl {
                 origin: hop_origin,
                 site: url_site,
                 entry,
